@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it (.ci/run calls this script).
+# Installs what the tests need first: the encoder model (scripts/fetch-model.sh).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+command -v cargo >/dev/null 2>&1 || { echo "test: cargo is missing; install Rust from https://rustup.rs" >&2; exit 1; }
+scripts/fetch-model.sh
+
+# Unit tests, integration tests (the real binary, the real model) and the benches
+# run once each in test mode, so they cannot rot.
+cargo test --all-targets --locked

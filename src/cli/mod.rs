@@ -1,0 +1,135 @@
+//! The command line: clap arguments → validated settings → components.
+//!
+//! Every fatal error is printed as `planthemes: path: reason` with a hint of the fix,
+//! and exits with status 2.
+
+mod embed;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::embed::{DeviceChoice, EncoderOptions, ModelRequest, Truncation, DEFAULT_MODEL};
+
+/// Find the themes in English integrated care system plans, passage by passage.
+#[derive(Debug, Parser)]
+#[command(name = "planthemes", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+
+    /// Log more (-v: info, -vv: debug). RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Embed passages: JSON Lines {"id","text"} in, {"id","embedding"} out.
+    Embed(embed::EmbedArgs),
+}
+
+/// Which encoder to use and where it runs; shared by every command that embeds.
+#[derive(Debug, Clone, Args)]
+pub struct EncoderArgs {
+    /// Model folder (config.json, tokenizer.json, model.safetensors). Without it:
+    /// PLANTHEMES_MODEL, then models/<name>/, then the Hugging Face cache, then a
+    /// hub download.
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<PathBuf>,
+
+    /// Hugging Face repository of the encoder, used to find it in models/ and the hub.
+    #[arg(long, value_name = "REPO", default_value = DEFAULT_MODEL)]
+    pub model_id: String,
+
+    /// Where the encoder runs: cpu, cuda or cuda:N (cuda needs a build with --features cuda).
+    #[arg(long, default_value = "cpu")]
+    pub device: DeviceChoice,
+
+    /// Never download the model; use only local copies.
+    #[arg(long)]
+    pub offline: bool,
+
+    /// Most passages in one forward pass.
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub batch_size: u64,
+}
+
+impl EncoderArgs {
+    fn request(&self) -> ModelRequest {
+        ModelRequest {
+            dir: self.model.clone(),
+            repo: self.model_id.clone(),
+            allow_download: !self.offline,
+        }
+    }
+
+    fn options(&self, truncation: Truncation) -> EncoderOptions {
+        EncoderOptions {
+            device: self.device,
+            max_batch: self.batch_size as usize,
+            ..EncoderOptions::new(truncation)
+        }
+    }
+}
+
+/// Parses the process arguments, runs the command and returns the exit status.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    let result = match cli.command {
+        Command::Embed(args) => embed::run(&args),
+    };
+    match result {
+        Ok(status) => status,
+        Err(err) => {
+            eprintln!("planthemes: {}", error_chain(&err));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The error and those causes whose text it does not already include.
+fn error_chain(err: &anyhow::Error) -> String {
+    let mut message = err.to_string();
+    for cause in err.chain().skip(1) {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+    }
+    message
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .try_init();
+}
+
+/// A progress bar on stderr; hidden when stderr is not a terminal (pipes, CI).
+pub(crate) fn progress_bar(len: u64, what: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(len),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    let style = indicatif::ProgressStyle::with_template(&format!(
+        "{{spinner}} {what} [{{bar:30}}] {{pos}}/{{len}} ({{per_sec}}, eta {{eta}})"
+    ))
+    .expect("progress template is valid: this is a bug")
+    .progress_chars("=> ");
+    bar.set_style(style);
+    bar
+}

@@ -1,0 +1,391 @@
+//! The default encoder: a BERT-family sentence-transformers model run by candle.
+//!
+//! This is the only file that imports `candle_transformers`. It reproduces
+//! sentence-transformers' `Transformer → Pooling → Normalize` pipeline: tokenise with
+//! the model's own `tokenizer.json`, run `BertModel`, mean-pool over real tokens,
+//! L2-normalise. Candle errors are converted to [`EmbedError`] here, with the cause
+//! kept as the source.
+
+use std::path::{Path, PathBuf};
+
+use candle_core::{DType, Device, Tensor};
+use candle_nn::VarBuilder;
+use candle_transformers::models::bert::{BertModel, Config};
+use rayon::prelude::*;
+use serde::Deserialize;
+use tokenizers::{Tokenizer, TruncationParams};
+
+use super::pooling::{cls_pool, l2_normalize, mean_pool};
+use super::resolve::{check_complete, resolve_model, ModelRequest};
+use super::{plan_batches, DeviceChoice, EmbedError, Encoded, Encoder, EncoderOptions, Truncation};
+
+/// How token states become one vector (sentence-transformers' `1_Pooling/config.json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pooling {
+    Mean,
+    Cls,
+}
+
+/// A sentence encoder over a BERT checkpoint in the Hugging Face folder layout.
+pub struct BertEncoder {
+    model: BertModel,
+    /// No truncation, no padding: counts and checks lengths.
+    tokenizer: Tokenizer,
+    /// Truncates to `max_tokens` exactly as sentence-transformers does.
+    truncating: Tokenizer,
+    device: Device,
+    dir: PathBuf,
+    id: String,
+    weight_hash: String,
+    dim: usize,
+    max_tokens: usize,
+    pad_id: u32,
+    pooling: Pooling,
+    options: EncoderOptions,
+}
+
+impl std::fmt::Debug for BertEncoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BertEncoder")
+            .field("id", &self.id)
+            .field("dir", &self.dir)
+            .field("dim", &self.dim)
+            .field("max_tokens", &self.max_tokens)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Deserialize)]
+struct SentenceBertConfig {
+    max_seq_length: Option<usize>,
+}
+
+#[derive(Deserialize)]
+struct PoolingConfig {
+    #[serde(default)]
+    pooling_mode_mean_tokens: bool,
+    #[serde(default)]
+    pooling_mode_cls_token: bool,
+    #[serde(default)]
+    pooling_mode_max_tokens: bool,
+    #[serde(default)]
+    pooling_mode_mean_sqrt_len_tokens: bool,
+}
+
+impl BertEncoder {
+    /// Finds the model (see [`resolve_model`]) and loads it.
+    pub fn load(request: &ModelRequest, options: &EncoderOptions) -> Result<Self, EmbedError> {
+        let location = resolve_model(request)?;
+        tracing::debug!(
+            "using {} from {} ({})",
+            location.name,
+            location.dir.display(),
+            location.origin
+        );
+        Self::from_dir(&location.dir, options)
+    }
+
+    /// Loads a model from a folder with `config.json`, `tokenizer.json` and
+    /// `model.safetensors` (plus, optionally, `sentence_bert_config.json` and
+    /// `1_Pooling/config.json`).
+    pub fn from_dir(dir: &Path, options: &EncoderOptions) -> Result<Self, EmbedError> {
+        check_complete(dir)?;
+        let device = open_device(options.device)?;
+
+        let config_path = dir.join("config.json");
+        let config: Config = read_json(&config_path)?;
+        check_config(&config, &config_path)?;
+
+        let max_tokens = read_max_tokens(dir, &config)?;
+        let pooling = read_pooling(dir)?;
+
+        let tokenizer_path = dir.join("tokenizer.json");
+        let (tokenizer, truncating) = load_tokenizers(&tokenizer_path, max_tokens)?;
+
+        let weights_path = dir.join("model.safetensors");
+        let bytes = std::fs::read(&weights_path).map_err(|source| EmbedError::Io {
+            path: weights_path.clone(),
+            source,
+        })?;
+        let weight_hash = blake3::hash(&bytes).to_hex()[..16].to_string();
+        let weights_error = |source| EmbedError::Weights {
+            path: weights_path.clone(),
+            source,
+        };
+        let vb = VarBuilder::from_buffered_safetensors(bytes, DType::F32, &device)
+            .map_err(weights_error)?;
+        let model = BertModel::load(vb, &config).map_err(weights_error)?;
+
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "bert".into());
+        Ok(BertEncoder {
+            model,
+            tokenizer,
+            truncating,
+            device,
+            dir: dir.to_path_buf(),
+            id: format!("{name}@{weight_hash}"),
+            weight_hash,
+            dim: config.hidden_size,
+            max_tokens,
+            pad_id: config.pad_token_id as u32,
+            pooling,
+            options: options.clone(),
+        })
+    }
+
+    /// The first 16 hex digits of the BLAKE3 hash of `model.safetensors`.
+    pub fn weight_hash(&self) -> &str {
+        &self.weight_hash
+    }
+
+    /// The folder the model was loaded from.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Token ids for text `index`, truncated or refused per the policy.
+    fn tokenize(&self, index: usize, text: &str) -> Result<(Vec<u32>, bool), EmbedError> {
+        let failed = |e: tokenizers::Error| EmbedError::Tokenize {
+            index,
+            reason: e.to_string(),
+        };
+        let full = self.tokenizer.encode(text, true).map_err(failed)?;
+        if full.len() <= self.max_tokens {
+            return Ok((full.get_ids().to_vec(), false));
+        }
+        match self.options.truncation {
+            Truncation::Refuse => Err(EmbedError::TooLong {
+                index,
+                tokens: full.len(),
+                max: self.max_tokens,
+            }),
+            Truncation::Truncate => {
+                let cut = self.truncating.encode(text, true).map_err(failed)?;
+                Ok((cut.get_ids().to_vec(), true))
+            }
+        }
+    }
+
+    /// Runs one padded batch and returns one unit vector per row.
+    fn forward_batch(&self, rows: &[&[u32]], padded_len: usize) -> candle_core::Result<Vec<Vec<f32>>> {
+        let n = rows.len();
+        let mut ids = vec![self.pad_id; n * padded_len];
+        let mut mask = vec![0u32; n * padded_len];
+        for (r, row) in rows.iter().enumerate() {
+            ids[r * padded_len..r * padded_len + row.len()].copy_from_slice(row);
+            mask[r * padded_len..r * padded_len + row.len()].fill(1);
+        }
+        let input_ids = Tensor::from_vec(ids, (n, padded_len), &self.device)?;
+        let attention = Tensor::from_vec(mask.clone(), (n, padded_len), &self.device)?;
+        let token_types = input_ids.zeros_like()?;
+        let hidden = self
+            .model
+            .forward(&input_ids, &token_types, Some(&attention))?
+            .flatten_all()?
+            .to_vec1::<f32>()?;
+
+        let per_row = padded_len * self.dim;
+        let vectors = hidden
+            .chunks_exact(per_row)
+            .zip(mask.chunks_exact(padded_len))
+            .map(|(states, row_mask)| {
+                let mut v = match self.pooling {
+                    Pooling::Mean => mean_pool(states, row_mask, self.dim),
+                    Pooling::Cls => cls_pool(states, self.dim),
+                };
+                l2_normalize(&mut v);
+                v
+            })
+            .collect();
+        Ok(vectors)
+    }
+}
+
+impl Encoder for BertEncoder {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn dim(&self) -> usize {
+        self.dim
+    }
+
+    fn max_tokens(&self) -> usize {
+        self.max_tokens
+    }
+
+    fn count_tokens(&self, text: &str) -> Result<usize, EmbedError> {
+        self.tokenizer
+            .encode(text, true)
+            .map(|e| e.len())
+            .map_err(|e| EmbedError::Tokenize {
+                index: 0,
+                reason: e.to_string(),
+            })
+    }
+
+    fn encode_observed(
+        &self,
+        texts: &[&str],
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<Encoded, EmbedError> {
+        let tokenized: Vec<(Vec<u32>, bool)> = texts
+            .par_iter()
+            .enumerate()
+            .map(|(i, text)| self.tokenize(i, text))
+            .collect::<Result<_, _>>()?;
+        let truncated: Vec<usize> = (0..texts.len()).filter(|&i| tokenized[i].1).collect();
+        if !truncated.is_empty() {
+            tracing::warn!(
+                "{} of {} texts were longer than {} tokens and were truncated",
+                truncated.len(),
+                texts.len(),
+                self.max_tokens
+            );
+        }
+
+        let lengths: Vec<usize> = tokenized.iter().map(|(ids, _)| ids.len()).collect();
+        let budget = self
+            .options
+            .max_batch_tokens
+            .unwrap_or(self.options.max_batch * self.max_tokens);
+        let mut vectors = vec![Vec::new(); texts.len()];
+        let mut done = 0;
+        for batch in plan_batches(&lengths, self.options.max_batch, budget) {
+            let rows: Vec<&[u32]> = batch
+                .indices
+                .iter()
+                .map(|&i| tokenized[i].0.as_slice())
+                .collect();
+            let pooled = self
+                .forward_batch(&rows, batch.padded_len)
+                .map_err(EmbedError::Inference)?;
+            for (&i, v) in batch.indices.iter().zip(pooled) {
+                vectors[i] = v;
+            }
+            done += batch.indices.len();
+            progress(done);
+        }
+        let tokens = lengths.iter().sum();
+        Ok(Encoded {
+            vectors,
+            truncated,
+            tokens,
+        })
+    }
+}
+
+fn open_device(choice: DeviceChoice) -> Result<Device, EmbedError> {
+    match choice {
+        DeviceChoice::Cpu => Ok(Device::Cpu),
+        DeviceChoice::Cuda(ordinal) => cuda_device(ordinal),
+    }
+}
+
+#[cfg(feature = "cuda")]
+fn cuda_device(ordinal: usize) -> Result<Device, EmbedError> {
+    Device::new_cuda(ordinal).map_err(|e| EmbedError::Device {
+        device: format!("cuda:{ordinal}"),
+        reason: e.to_string(),
+    })
+}
+
+#[cfg(not(feature = "cuda"))]
+fn cuda_device(ordinal: usize) -> Result<Device, EmbedError> {
+    Err(EmbedError::Device {
+        device: format!("cuda:{ordinal}"),
+        reason: "this build has no CUDA support; rebuild with `cargo build --release --features cuda`"
+            .into(),
+    })
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, EmbedError> {
+    let text = std::fs::read_to_string(path).map_err(|source| EmbedError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|e| EmbedError::Config {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })
+}
+
+fn check_config(config: &Config, path: &Path) -> Result<(), EmbedError> {
+    let bad = |reason: String| EmbedError::Config {
+        path: path.to_path_buf(),
+        reason,
+    };
+    if config.hidden_size == 0 || config.num_attention_heads == 0 {
+        return Err(bad("hidden_size and num_attention_heads must be positive".into()));
+    }
+    if config.hidden_size % config.num_attention_heads != 0 {
+        return Err(bad(format!(
+            "hidden_size {} is not a multiple of num_attention_heads {}",
+            config.hidden_size, config.num_attention_heads
+        )));
+    }
+    if config.max_position_embeddings < 2 {
+        return Err(bad("max_position_embeddings must be at least 2".into()));
+    }
+    Ok(())
+}
+
+/// The sentence-transformers `max_seq_length` when present, else the model's
+/// position limit; never above the position limit.
+fn read_max_tokens(dir: &Path, config: &Config) -> Result<usize, EmbedError> {
+    let path = dir.join("sentence_bert_config.json");
+    let from_st = if path.is_file() {
+        read_json::<SentenceBertConfig>(&path)?.max_seq_length
+    } else {
+        None
+    };
+    Ok(from_st
+        .unwrap_or(config.max_position_embeddings)
+        .min(config.max_position_embeddings))
+}
+
+fn read_pooling(dir: &Path) -> Result<Pooling, EmbedError> {
+    let path = dir.join("1_Pooling").join("config.json");
+    if !path.is_file() {
+        return Ok(Pooling::Mean);
+    }
+    let config: PoolingConfig = read_json(&path)?;
+    match (
+        config.pooling_mode_mean_tokens,
+        config.pooling_mode_cls_token,
+        config.pooling_mode_max_tokens || config.pooling_mode_mean_sqrt_len_tokens,
+    ) {
+        (true, false, false) => Ok(Pooling::Mean),
+        (false, true, false) => Ok(Pooling::Cls),
+        _ => Err(EmbedError::Config {
+            path,
+            reason: "only mean or CLS pooling (one of them) is supported".into(),
+        }),
+    }
+}
+
+/// The model's tokenizer twice: once with no truncation or padding (the
+/// `tokenizer.json` of all-MiniLM-L6-v2 carries a 128-token truncation and fixed
+/// padding that sentence-transformers overrides), once truncating at `max_tokens`.
+fn load_tokenizers(path: &Path, max_tokens: usize) -> Result<(Tokenizer, Tokenizer), EmbedError> {
+    let failed = |reason: String| EmbedError::Tokenizer {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let mut plain = Tokenizer::from_file(path).map_err(|e| failed(e.to_string()))?;
+    plain.with_padding(None);
+    plain
+        .with_truncation(None)
+        .map_err(|e| failed(e.to_string()))?;
+    let mut truncating = plain.clone();
+    truncating
+        .with_truncation(Some(TruncationParams {
+            max_length: max_tokens,
+            ..TruncationParams::default()
+        }))
+        .map_err(|e| failed(e.to_string()))?;
+    Ok((plain, truncating))
+}

@@ -1,0 +1,151 @@
+//! The `embed` stage: passages → unit vectors.
+//!
+//! [`Encoder`] is the boundary between the pipeline and any model runtime. Like
+//! text-embeddings-inference's `Backend` trait, it passes plain data only (strings in,
+//! `Vec<f32>` out), never a framework tensor, so callers, caches and classifier heads
+//! do not depend on candle. [`BertEncoder`] is the default implementation; it is the
+//! only code that touches `candle_transformers`.
+
+mod batch;
+mod bert;
+mod error;
+pub mod pooling;
+pub mod resolve;
+pub mod tiny;
+
+use std::str::FromStr;
+
+pub use batch::{plan_batches, Batch};
+pub use bert::BertEncoder;
+pub use error::EmbedError;
+pub use resolve::{resolve_model, ModelLocation, ModelRequest, DEFAULT_MODEL};
+
+/// What to do with a text longer than [`Encoder::max_tokens`]. There is no default:
+/// every caller chooses, so truncation is never silent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Truncation {
+    /// Fail the whole call with [`EmbedError::TooLong`] naming the text.
+    Refuse,
+    /// Embed the first `max_tokens` tokens (as sentence-transformers does) and report
+    /// the text's index in [`Encoded::truncated`].
+    Truncate,
+}
+
+/// Where the model runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DeviceChoice {
+    #[default]
+    Cpu,
+    /// A CUDA GPU by ordinal; needs the `cuda` cargo feature.
+    Cuda(usize),
+}
+
+impl FromStr for DeviceChoice {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "cpu" => Ok(DeviceChoice::Cpu),
+            "cuda" | "gpu" => Ok(DeviceChoice::Cuda(0)),
+            other => match other.strip_prefix("cuda:").map(str::parse) {
+                Some(Ok(n)) => Ok(DeviceChoice::Cuda(n)),
+                _ => Err(format!("unknown device {other:?}: expected cpu, cuda or cuda:N")),
+            },
+        }
+    }
+}
+
+/// How an encoder is built: device, truncation policy and batch limits.
+#[derive(Debug, Clone)]
+pub struct EncoderOptions {
+    pub device: DeviceChoice,
+    pub truncation: Truncation,
+    /// Most texts in one forward pass.
+    pub max_batch: usize,
+    /// Most padded tokens (rows × longest row) in one forward pass; `None` means
+    /// `max_batch × max_tokens`.
+    pub max_batch_tokens: Option<usize>,
+}
+
+impl EncoderOptions {
+    pub fn new(truncation: Truncation) -> Self {
+        EncoderOptions {
+            device: DeviceChoice::Cpu,
+            truncation,
+            max_batch: 32,
+            max_batch_tokens: None,
+        }
+    }
+}
+
+/// Vectors for a call to [`Encoder::encode_observed`], in input order, the indices
+/// of inputs that were truncated (empty under [`Truncation::Refuse`]) and the tokens
+/// embedded.
+#[derive(Debug, Clone, Default)]
+pub struct Encoded {
+    pub vectors: Vec<Vec<f32>>,
+    pub truncated: Vec<usize>,
+    /// Tokens embedded (after truncation, special tokens included).
+    pub tokens: usize,
+}
+
+/// A sentence encoder: texts in, L2-normalised vectors out.
+pub trait Encoder: Send + Sync {
+    /// Model identity plus weight hash, e.g. `all-MiniLM-L6-v2@1f3a…`. Caches and
+    /// classifier heads are keyed by it.
+    fn id(&self) -> &str;
+    /// Vector length.
+    fn dim(&self) -> usize;
+    /// Longest input, in tokens, special tokens included.
+    fn max_tokens(&self) -> usize;
+    /// Tokens this text takes, special tokens included, before any truncation.
+    fn count_tokens(&self, text: &str) -> Result<usize, EmbedError>;
+    /// Embeds `texts`; `progress` is called with the number of texts finished after
+    /// each batch.
+    fn encode_observed(
+        &self,
+        texts: &[&str],
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<Encoded, EmbedError>;
+
+    /// Embeds `texts`, one unit vector per text, in input order.
+    fn encode(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError> {
+        Ok(self.encode_observed(texts, &|_| {})?.vectors)
+    }
+}
+
+/// Cosine similarity of two vectors (not assumed to be normalised). Zero when either
+/// vector is all zeros.
+pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    let (mut dot, mut na, mut nb) = (0.0f64, 0.0f64, 0.0f64);
+    for (x, y) in a.iter().zip(b) {
+        dot += f64::from(*x) * f64::from(*y);
+        na += f64::from(*x) * f64::from(*x);
+        nb += f64::from(*y) * f64::from(*y);
+    }
+    if na == 0.0 || nb == 0.0 {
+        return 0.0;
+    }
+    (dot / (na.sqrt() * nb.sqrt())) as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn device_choice_parses_cpu_and_cuda_ordinals() {
+        assert_eq!("cpu".parse::<DeviceChoice>(), Ok(DeviceChoice::Cpu));
+        assert_eq!("cuda".parse::<DeviceChoice>(), Ok(DeviceChoice::Cuda(0)));
+        assert_eq!("cuda:3".parse::<DeviceChoice>(), Ok(DeviceChoice::Cuda(3)));
+        assert!("tpu".parse::<DeviceChoice>().is_err());
+        assert!("cuda:x".parse::<DeviceChoice>().is_err());
+    }
+
+    #[test]
+    fn cosine_of_parallel_orthogonal_and_zero_vectors() {
+        assert!((cosine(&[1.0, 2.0], &[2.0, 4.0]) - 1.0).abs() < 1e-6);
+        assert!(cosine(&[1.0, 0.0], &[0.0, 3.0]).abs() < 1e-6);
+        assert_eq!(cosine(&[0.0, 0.0], &[1.0, 1.0]), 0.0);
+    }
+}

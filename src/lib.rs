@@ -1,0 +1,18 @@
+//! `planthemes` reads a round of English integrated care system (ICS) plans, finds the
+//! themes in every passage with a local transformer, and reports theme coverage per
+//! ICS with the evidence, page by page.
+//!
+//! The pipeline, one module per arrow (see `ARCHITECTURE.md`):
+//!
+//! ```text
+//! files ─ingest→ Document ─segment→ Passage ─embed→ Embedding ─classify→ Labels ─aggregate→ Coverage ─report→ CSV/JSON/HTML
+//! ```
+
+pub mod cli;
+pub mod embed;
+pub mod error;
+pub mod jsonl;
+pub mod report;
+
+pub use embed::{BertEncoder, Encoder, EncoderOptions, Truncation};
+pub use error::{Error, Result};

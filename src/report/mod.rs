@@ -1,0 +1,5 @@
+//! The `report` stage: coverage → files. Every file is written atomically.
+
+pub mod atomic;
+
+pub use atomic::write_atomic;

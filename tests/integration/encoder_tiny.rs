@@ -1,0 +1,120 @@
+//! Loading, tokenising, batching, truncation and pooling, on a tiny seeded BERT.
+
+use planthemes::embed::{cosine, BertEncoder, EmbedError, Encoder, EncoderOptions, Truncation};
+
+use crate::support::{norm, tiny_model};
+
+const TEXTS: [&str; 6] = [
+    "we will improve access to services",
+    "housing",
+    "the council and the board will reduce smoking in our local community this year",
+    "children and older people",
+    "money for staff",
+    "data and outcomes for people in the plan will be public by the board",
+];
+
+#[test]
+fn loads_from_a_folder_and_gives_unit_vectors_in_input_order() {
+    let (_tmp, dir) = tiny_model(7);
+    let enc = BertEncoder::from_dir(&dir, &EncoderOptions::new(Truncation::Refuse)).unwrap();
+    assert_eq!(enc.dim(), 32);
+    assert_eq!(enc.max_tokens(), 48);
+    assert_eq!(enc.id(), format!("tiny-bert@{}", enc.weight_hash()));
+    assert_eq!(enc.weight_hash().len(), 16);
+
+    let vectors = enc.encode(&TEXTS).unwrap();
+    assert_eq!(vectors.len(), TEXTS.len());
+    for v in &vectors {
+        assert_eq!(v.len(), 32);
+        assert!((norm(v) - 1.0).abs() < 1e-5, "not unit length: {}", norm(v));
+    }
+    // Order is the input's: each text alone gives its own row.
+    for (text, v) in TEXTS.iter().zip(&vectors) {
+        let alone = enc.encode(&[text]).unwrap();
+        assert!(cosine(&alone[0], v) > 0.9999);
+    }
+    assert!(enc.encode(&[]).unwrap().is_empty());
+}
+
+#[test]
+fn the_seed_decides_the_weights_and_their_hash() {
+    let (_a, dir_a) = tiny_model(1);
+    let (_b, dir_b) = tiny_model(1);
+    let (_c, dir_c) = tiny_model(2);
+    let opts = EncoderOptions::new(Truncation::Refuse);
+    let a = BertEncoder::from_dir(&dir_a, &opts).unwrap();
+    let b = BertEncoder::from_dir(&dir_b, &opts).unwrap();
+    let c = BertEncoder::from_dir(&dir_c, &opts).unwrap();
+    assert_eq!(a.weight_hash(), b.weight_hash());
+    assert_ne!(a.weight_hash(), c.weight_hash());
+    assert_eq!(a.encode(&TEXTS).unwrap(), b.encode(&TEXTS).unwrap());
+    assert!(cosine(&a.encode(&TEXTS[..1]).unwrap()[0], &c.encode(&TEXTS[..1]).unwrap()[0]) < 0.999);
+}
+
+#[test]
+fn batch_size_and_token_budget_do_not_change_the_vectors() {
+    let (_tmp, dir) = tiny_model(3);
+    let one = EncoderOptions {
+        max_batch: 1,
+        ..EncoderOptions::new(Truncation::Refuse)
+    };
+    let tight = EncoderOptions {
+        max_batch: 32,
+        max_batch_tokens: Some(40),
+        ..EncoderOptions::new(Truncation::Refuse)
+    };
+    let wide = EncoderOptions::new(Truncation::Refuse);
+    let runs: Vec<Vec<Vec<f32>>> = [one, tight, wide]
+        .iter()
+        .map(|o| BertEncoder::from_dir(&dir, o).unwrap().encode(&TEXTS).unwrap())
+        .collect();
+    for run in &runs[1..] {
+        for (a, b) in runs[0].iter().zip(run) {
+            assert!(cosine(a, b) > 0.9999, "cosine {}", cosine(a, b));
+        }
+    }
+}
+
+#[test]
+fn progress_reports_every_text_once_in_total() {
+    let (_tmp, dir) = tiny_model(4);
+    let opts = EncoderOptions {
+        max_batch: 2,
+        ..EncoderOptions::new(Truncation::Refuse)
+    };
+    let enc = BertEncoder::from_dir(&dir, &opts).unwrap();
+    let seen = std::sync::Mutex::new(Vec::new());
+    let out = enc
+        .encode_observed(&TEXTS, &|done| seen.lock().unwrap().push(done))
+        .unwrap();
+    let seen = seen.into_inner().unwrap();
+    assert_eq!(seen, vec![2, 4, 6]);
+    assert_eq!(out.tokens, TEXTS.iter().map(|t| enc.count_tokens(t).unwrap()).sum::<usize>());
+}
+
+#[test]
+fn an_over_long_text_is_refused_or_truncated_as_asked() {
+    let (_tmp, dir) = tiny_model(5);
+    // 60 words, each one token: 62 tokens with [CLS] and [SEP], over the limit of 48.
+    let words: Vec<&str> = "health care people ".repeat(20).split_whitespace().collect::<Vec<_>>();
+    let long = words.join(" ");
+    let texts = ["housing", long.as_str()];
+
+    let refuse = BertEncoder::from_dir(&dir, &EncoderOptions::new(Truncation::Refuse)).unwrap();
+    assert_eq!(refuse.count_tokens(&long).unwrap(), 62);
+    match refuse.encode(&texts) {
+        Err(EmbedError::TooLong { index, tokens, max }) => {
+            assert_eq!((index, tokens, max), (1, 62, 48));
+        }
+        other => panic!("expected TooLong, got {other:?}"),
+    }
+
+    let truncate = BertEncoder::from_dir(&dir, &EncoderOptions::new(Truncation::Truncate)).unwrap();
+    let out = truncate.encode_observed(&texts, &|_| {}).unwrap();
+    assert_eq!(out.truncated, vec![1]);
+    // The truncated text embeds as its first 46 words do (46 + [CLS] + [SEP] = 48).
+    let head = words[..46].join(" ");
+    let expected = truncate.encode(&[head.as_str()]).unwrap();
+    assert!(cosine(&out.vectors[1], &expected[0]) > 0.9999);
+    assert_eq!(out.tokens, 3 + 48);
+}

@@ -1,0 +1,7 @@
+//! Integration tests: one binary (`autotests = false`), driving the library and the
+//! real `planthemes` binary in temporary folders.
+
+mod cli_embed;
+mod encoder_tiny;
+mod parity;
+mod support;
