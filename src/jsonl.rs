@@ -75,7 +75,10 @@ mod tests {
         let path = dir.path().join("a.jsonl");
         std::fs::write(&path, "{\"id\":\"a\"}\n\n{\"id\":\"b\"}\n").unwrap();
         let recs: Vec<Rec> = read_jsonl(&path).unwrap();
-        assert_eq!(recs.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(
+            recs.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! `planthemes embed`: passages in, unit vectors out.
 
 use std::collections::HashSet;
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -50,7 +49,11 @@ pub fn run(args: &EmbedArgs) -> anyhow::Result<ExitCode> {
     let mut seen = HashSet::new();
     for p in &passages {
         if !seen.insert(p.id.as_str()) {
-            bail!("{}: id {:?} appears more than once", args.input.display(), p.id);
+            bail!(
+                "{}: id {:?} appears more than once",
+                args.input.display(),
+                p.id
+            );
         }
     }
 

@@ -170,7 +170,11 @@ impl BertEncoder {
     }
 
     /// Runs one padded batch and returns one unit vector per row.
-    fn forward_batch(&self, rows: &[&[u32]], padded_len: usize) -> candle_core::Result<Vec<Vec<f32>>> {
+    fn forward_batch(
+        &self,
+        rows: &[&[u32]],
+        padded_len: usize,
+    ) -> candle_core::Result<Vec<Vec<f32>>> {
         let n = rows.len();
         let mut ids = vec![self.pad_id; n * padded_len];
         let mut mask = vec![0u32; n * padded_len];
@@ -297,8 +301,9 @@ fn cuda_device(ordinal: usize) -> Result<Device, EmbedError> {
 fn cuda_device(ordinal: usize) -> Result<Device, EmbedError> {
     Err(EmbedError::Device {
         device: format!("cuda:{ordinal}"),
-        reason: "this build has no CUDA support; rebuild with `cargo build --release --features cuda`"
-            .into(),
+        reason:
+            "this build has no CUDA support; rebuild with `cargo build --release --features cuda`"
+                .into(),
     })
 }
 
@@ -319,7 +324,9 @@ fn check_config(config: &Config, path: &Path) -> Result<(), EmbedError> {
         reason,
     };
     if config.hidden_size == 0 || config.num_attention_heads == 0 {
-        return Err(bad("hidden_size and num_attention_heads must be positive".into()));
+        return Err(bad(
+            "hidden_size and num_attention_heads must be positive".into()
+        ));
     }
     if config.hidden_size % config.num_attention_heads != 0 {
         return Err(bad(format!(

@@ -41,8 +41,10 @@ pub enum EmbedError {
     #[error("downloading {repo} from the Hugging Face hub failed ({reason}); {hint}", hint = FETCH_HINT)]
     Download { repo: String, reason: String },
 
-    #[error("text {index} is {tokens} tokens long, over this encoder's limit of {max}; \
-             split it, or allow truncation (--truncate)")]
+    #[error(
+        "text {index} is {tokens} tokens long, over this encoder's limit of {max}; \
+             split it, or allow truncation (--truncate)"
+    )]
     TooLong {
         index: usize,
         tokens: usize,

@@ -49,7 +49,9 @@ impl FromStr for DeviceChoice {
             "cuda" | "gpu" => Ok(DeviceChoice::Cuda(0)),
             other => match other.strip_prefix("cuda:").map(str::parse) {
                 Some(Ok(n)) => Ok(DeviceChoice::Cuda(n)),
-                _ => Err(format!("unknown device {other:?}: expected cpu, cuda or cuda:N")),
+                _ => Err(format!(
+                    "unknown device {other:?}: expected cpu, cuda or cuda:N"
+                )),
             },
         }
     }

@@ -179,7 +179,9 @@ fn download(repo: &str) -> Result<PathBuf, EmbedError> {
     let remote = api.model(repo.to_string());
     let mut dir = None;
     for (file, _) in REQUIRED {
-        let path = remote.get(file).map_err(|e| failed(format!("{file}: {e}")))?;
+        let path = remote
+            .get(file)
+            .map_err(|e| failed(format!("{file}: {e}")))?;
         dir = path.parent().map(Path::to_path_buf);
     }
     for file in OPTIONAL {

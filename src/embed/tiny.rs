@@ -113,22 +113,54 @@ impl TinyBert {
             Ok(())
         };
         let (h, i) = (self.hidden, self.intermediate);
-        put("embeddings.word_embeddings.weight".into(), &[vocab_size, h], Init::Weight)?;
-        put("embeddings.position_embeddings.weight".into(), &[self.max_position, h], Init::Weight)?;
-        put("embeddings.token_type_embeddings.weight".into(), &[2, h], Init::Weight)?;
+        put(
+            "embeddings.word_embeddings.weight".into(),
+            &[vocab_size, h],
+            Init::Weight,
+        )?;
+        put(
+            "embeddings.position_embeddings.weight".into(),
+            &[self.max_position, h],
+            Init::Weight,
+        )?;
+        put(
+            "embeddings.token_type_embeddings.weight".into(),
+            &[2, h],
+            Init::Weight,
+        )?;
         put("embeddings.LayerNorm.weight".into(), &[h], Init::Gain)?;
         put("embeddings.LayerNorm.bias".into(), &[h], Init::Bias)?;
         for l in 0..self.layers {
             let p = format!("encoder.layer.{l}");
             for name in ["query", "key", "value"] {
-                put(format!("{p}.attention.self.{name}.weight"), &[h, h], Init::Weight)?;
+                put(
+                    format!("{p}.attention.self.{name}.weight"),
+                    &[h, h],
+                    Init::Weight,
+                )?;
                 put(format!("{p}.attention.self.{name}.bias"), &[h], Init::Bias)?;
             }
-            put(format!("{p}.attention.output.dense.weight"), &[h, h], Init::Weight)?;
+            put(
+                format!("{p}.attention.output.dense.weight"),
+                &[h, h],
+                Init::Weight,
+            )?;
             put(format!("{p}.attention.output.dense.bias"), &[h], Init::Bias)?;
-            put(format!("{p}.attention.output.LayerNorm.weight"), &[h], Init::Gain)?;
-            put(format!("{p}.attention.output.LayerNorm.bias"), &[h], Init::Bias)?;
-            put(format!("{p}.intermediate.dense.weight"), &[i, h], Init::Weight)?;
+            put(
+                format!("{p}.attention.output.LayerNorm.weight"),
+                &[h],
+                Init::Gain,
+            )?;
+            put(
+                format!("{p}.attention.output.LayerNorm.bias"),
+                &[h],
+                Init::Bias,
+            )?;
+            put(
+                format!("{p}.intermediate.dense.weight"),
+                &[i, h],
+                Init::Weight,
+            )?;
             put(format!("{p}.intermediate.dense.bias"), &[i], Init::Bias)?;
             put(format!("{p}.output.dense.weight"), &[h, i], Init::Weight)?;
             put(format!("{p}.output.dense.bias"), &[h], Init::Bias)?;

@@ -30,12 +30,27 @@ fn embeds_passages_into_unit_vectors_keyed_by_id() {
     let input = write_input(tmp.path(), &GOOD);
     let out = planthemes(
         tmp.path(),
-        &["embed", "--input", &input, "--output", "vectors.jsonl", "--model", model.to_str().unwrap()],
+        &[
+            "embed",
+            "--input",
+            &input,
+            "--output",
+            "vectors.jsonl",
+            "--model",
+            model.to_str().unwrap(),
+        ],
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("embedded 3 passages"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("embedded 3 passages"),
+        "{}",
+        stderr(&out)
+    );
     let rows: Vec<Row> = planthemes::jsonl::read_jsonl(&tmp.path().join("vectors.jsonl")).unwrap();
-    assert_eq!(rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["a", "b", "c"]);
+    assert_eq!(
+        rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        ["a", "b", "c"]
+    );
     for r in &rows {
         assert_eq!(r.embedding.len(), 32);
         assert!((norm(&r.embedding) - 1.0).abs() < 1e-5);
@@ -47,9 +62,20 @@ fn embed_with_model(tmp: &Path, model: &Path) -> (Option<i32>, String) {
     let input = write_input(tmp, &GOOD);
     let out = planthemes(
         tmp,
-        &["embed", "--input", &input, "--output", "v.jsonl", "--model", model.to_str().unwrap()],
+        &[
+            "embed",
+            "--input",
+            &input,
+            "--output",
+            "v.jsonl",
+            "--model",
+            model.to_str().unwrap(),
+        ],
     );
-    assert!(!tmp.join("v.jsonl").exists(), "no output may be written on failure");
+    assert!(
+        !tmp.join("v.jsonl").exists(),
+        "no output may be written on failure"
+    );
     (out.status.code(), stderr(&out))
 }
 
@@ -78,7 +104,11 @@ fn corrupt_or_truncated_weights_exit_2_naming_the_file() {
     let weights = model.join("model.safetensors");
     let bytes = std::fs::read(&weights).unwrap();
 
-    std::fs::write(&weights, b"\x07\x00\x00\x00\x00\x00\x00\x00garbage and more garbage").unwrap();
+    std::fs::write(
+        &weights,
+        b"\x07\x00\x00\x00\x00\x00\x00\x00garbage and more garbage",
+    )
+    .unwrap();
     let (code, err) = embed_with_model(tmp.path(), &model);
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains(&weights.display().to_string()), "{err}");
@@ -104,14 +134,25 @@ fn a_malformed_or_inconsistent_config_exits_2_naming_the_file() {
     assert!(err.contains(&config.display().to_string()), "{err}");
     assert!(err.contains("scripts/fetch-model.sh"), "{err}");
 
-    std::fs::write(&config, good.replace("\"num_attention_heads\": 4", "\"num_attention_heads\": 5")).unwrap();
+    std::fs::write(
+        &config,
+        good.replace("\"num_attention_heads\": 4", "\"num_attention_heads\": 5"),
+    )
+    .unwrap();
     let (code, err) = embed_with_model(tmp.path(), &model);
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("config.json"), "{err}");
-    assert!(err.contains("not a multiple of num_attention_heads 5"), "{err}");
+    assert!(
+        err.contains("not a multiple of num_attention_heads 5"),
+        "{err}"
+    );
 
     // Weights that do not fit the config (wrong hidden size) are caught too.
-    std::fs::write(&config, good.replace("\"hidden_size\": 32", "\"hidden_size\": 64")).unwrap();
+    std::fs::write(
+        &config,
+        good.replace("\"hidden_size\": 32", "\"hidden_size\": 64"),
+    )
+    .unwrap();
     let (code, err) = embed_with_model(tmp.path(), &model);
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("model.safetensors"), "{err}");
@@ -122,24 +163,44 @@ fn a_bad_input_line_or_duplicate_id_exits_2_naming_it() {
     let (tmp, model) = tiny_model(15);
     let model = model.to_str().unwrap();
     let input = write_input(tmp.path(), &[GOOD[0], r#"{"id": "x"}"#]);
-    let out = planthemes(tmp.path(), &["embed", "-i", &input, "-o", "v.jsonl", "--model", model]);
+    let out = planthemes(
+        tmp.path(),
+        &["embed", "-i", &input, "-o", "v.jsonl", "--model", model],
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("passages.jsonl:2: missing field `text`"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("passages.jsonl:2: missing field `text`"),
+        "{}",
+        stderr(&out)
+    );
 
     let input = write_input(tmp.path(), &[GOOD[0], GOOD[0]]);
-    let out = planthemes(tmp.path(), &["embed", "-i", &input, "-o", "v.jsonl", "--model", model]);
+    let out = planthemes(
+        tmp.path(),
+        &["embed", "-i", &input, "-o", "v.jsonl", "--model", model],
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("\"a\" appears more than once"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("\"a\" appears more than once"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
 fn an_over_long_passage_is_refused_by_id_unless_truncation_is_asked_for() {
     let (tmp, model) = tiny_model(16);
     let model = model.to_str().unwrap();
-    let long = format!(r#"{{"id": "long-one", "text": "{}"}}"#, "health ".repeat(80));
+    let long = format!(
+        r#"{{"id": "long-one", "text": "{}"}}"#,
+        "health ".repeat(80)
+    );
     let input = write_input(tmp.path(), &[GOOD[0], &long]);
 
-    let out = planthemes(tmp.path(), &["embed", "-i", &input, "-o", "v.jsonl", "--model", model]);
+    let out = planthemes(
+        tmp.path(),
+        &["embed", "-i", &input, "-o", "v.jsonl", "--model", model],
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("\"long-one\" is 82 tokens long"), "{err}");
@@ -147,10 +208,20 @@ fn an_over_long_passage_is_refused_by_id_unless_truncation_is_asked_for() {
 
     let out = planthemes(
         tmp.path(),
-        &["embed", "-i", &input, "-o", "v.jsonl", "--model", model, "--truncate"],
+        &[
+            "embed",
+            "-i",
+            &input,
+            "-o",
+            "v.jsonl",
+            "--model",
+            model,
+            "--truncate",
+        ],
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("1 passage(s) were longer than 48 tokens and were truncated (e.g. long-one)"));
+    assert!(stderr(&out)
+        .contains("1 passage(s) were longer than 48 tokens and were truncated (e.g. long-one)"));
 }
 
 #[cfg(not(feature = "cuda"))]
@@ -160,7 +231,17 @@ fn asking_for_cuda_in_a_cpu_build_says_how_to_get_it() {
     let input = write_input(tmp.path(), &GOOD);
     let out = planthemes(
         tmp.path(),
-        &["embed", "-i", &input, "-o", "v.jsonl", "--model", model.to_str().unwrap(), "--device", "cuda"],
+        &[
+            "embed",
+            "-i",
+            &input,
+            "-o",
+            "v.jsonl",
+            "--model",
+            model.to_str().unwrap(),
+            "--device",
+            "cuda",
+        ],
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--features cuda"), "{}", stderr(&out));

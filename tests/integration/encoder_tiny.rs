@@ -48,7 +48,12 @@ fn the_seed_decides_the_weights_and_their_hash() {
     assert_eq!(a.weight_hash(), b.weight_hash());
     assert_ne!(a.weight_hash(), c.weight_hash());
     assert_eq!(a.encode(&TEXTS).unwrap(), b.encode(&TEXTS).unwrap());
-    assert!(cosine(&a.encode(&TEXTS[..1]).unwrap()[0], &c.encode(&TEXTS[..1]).unwrap()[0]) < 0.999);
+    assert!(
+        cosine(
+            &a.encode(&TEXTS[..1]).unwrap()[0],
+            &c.encode(&TEXTS[..1]).unwrap()[0]
+        ) < 0.999
+    );
 }
 
 #[test]
@@ -66,7 +71,12 @@ fn batch_size_and_token_budget_do_not_change_the_vectors() {
     let wide = EncoderOptions::new(Truncation::Refuse);
     let runs: Vec<Vec<Vec<f32>>> = [one, tight, wide]
         .iter()
-        .map(|o| BertEncoder::from_dir(&dir, o).unwrap().encode(&TEXTS).unwrap())
+        .map(|o| {
+            BertEncoder::from_dir(&dir, o)
+                .unwrap()
+                .encode(&TEXTS)
+                .unwrap()
+        })
         .collect();
     for run in &runs[1..] {
         for (a, b) in runs[0].iter().zip(run) {
@@ -89,14 +99,21 @@ fn progress_reports_every_text_once_in_total() {
         .unwrap();
     let seen = seen.into_inner().unwrap();
     assert_eq!(seen, vec![2, 4, 6]);
-    assert_eq!(out.tokens, TEXTS.iter().map(|t| enc.count_tokens(t).unwrap()).sum::<usize>());
+    assert_eq!(
+        out.tokens,
+        TEXTS
+            .iter()
+            .map(|t| enc.count_tokens(t).unwrap())
+            .sum::<usize>()
+    );
 }
 
 #[test]
 fn an_over_long_text_is_refused_or_truncated_as_asked() {
     let (_tmp, dir) = tiny_model(5);
     // 60 words, each one token: 62 tokens with [CLS] and [SEP], over the limit of 48.
-    let words: Vec<&str> = "health care people ".repeat(20).split_whitespace().collect::<Vec<_>>();
+    let source = "health care people ".repeat(20);
+    let words: Vec<&str> = source.split_whitespace().collect();
     let long = words.join(" ");
     let texts = ["housing", long.as_str()];
 

@@ -24,8 +24,11 @@ fn references() -> Vec<Reference> {
 fn every_reference_passage_matches_sentence_transformers() {
     let refs = references();
     assert_eq!(refs.len(), 50);
-    let enc = BertEncoder::from_dir(&real_model_dir(), &EncoderOptions::new(Truncation::Truncate))
-        .unwrap();
+    let enc = BertEncoder::from_dir(
+        &real_model_dir(),
+        &EncoderOptions::new(Truncation::Truncate),
+    )
+    .unwrap();
     assert_eq!(enc.dim(), 384);
     assert_eq!(enc.max_tokens(), 256);
     assert!(enc.id().starts_with("all-MiniLM-L6-v2@"), "{}", enc.id());
@@ -45,29 +48,40 @@ fn every_reference_passage_matches_sentence_transformers() {
             worst = (c, &r.id);
         }
     }
-    assert!(worst.0 >= 0.999, "{} has cosine {} with the reference", worst.1, worst.0);
+    assert!(
+        worst.0 >= 0.999,
+        "{} has cosine {} with the reference",
+        worst.1,
+        worst.0
+    );
 }
 
 #[test]
 fn by_default_the_over_long_reference_passage_is_refused_by_name() {
     let refs = references();
-    let enc = BertEncoder::from_dir(&real_model_dir(), &EncoderOptions::new(Truncation::Refuse))
-        .unwrap();
+    let enc =
+        BertEncoder::from_dir(&real_model_dir(), &EncoderOptions::new(Truncation::Refuse)).unwrap();
     let texts: Vec<&str> = refs.iter().map(|r| r.text.as_str()).collect();
     match enc.encode(&texts) {
         Err(EmbedError::TooLong { index, tokens, max }) => {
             assert_eq!(refs[index].id, "p0045");
             assert_eq!((tokens, max), (262, 256));
         }
-        other => panic!("expected p0045 to be refused, got {:?}", other.map(|v| v.len())),
+        other => panic!(
+            "expected p0045 to be refused, got {:?}",
+            other.map(|v| v.len())
+        ),
     }
 }
 
 #[test]
 fn a_text_alone_embeds_as_it_does_inside_a_batch_of_mixed_lengths() {
     let refs = references();
-    let enc = BertEncoder::from_dir(&real_model_dir(), &EncoderOptions::new(Truncation::Truncate))
-        .unwrap();
+    let enc = BertEncoder::from_dir(
+        &real_model_dir(),
+        &EncoderOptions::new(Truncation::Truncate),
+    )
+    .unwrap();
     // Mixed lengths, so every text but the longest is padded inside the batch.
     let mut picked: Vec<&str> = refs.iter().map(|r| r.text.as_str()).take(12).collect();
     picked.push("Housing.");
