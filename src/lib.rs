@@ -8,11 +8,14 @@
 //! files ─ingest→ Document ─segment→ Passage ─embed→ Embedding ─classify→ Labels ─aggregate→ Coverage ─report→ CSV/JSON/HTML
 //! ```
 
+pub mod classify;
 pub mod cli;
 pub mod embed;
 pub mod error;
+pub mod eval;
 pub mod jsonl;
 pub mod report;
+pub mod taxonomy;
 
 pub use embed::{BertEncoder, Encoder, EncoderOptions, Truncation};
 pub use error::{Error, Result};

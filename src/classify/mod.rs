@@ -1,0 +1,52 @@
+//! The `classify` stage: passages (text and embedding) → per-label scores and
+//! decisions.
+//!
+//! Every classifier scores each passage on every taxonomy label and decides with one
+//! threshold per label (`score >= threshold`). Implementations: `keyword` (a lexicon
+//! baseline); `prototype` (zero-shot cosine to label descriptions) and `linear` (a
+//! trained head) follow.
+
+pub mod keyword;
+
+pub use keyword::KeywordClassifier;
+
+/// What a classifier sees of one passage.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    pub text: &'a str,
+    /// The passage's unit vector from the encoder, when the classifier needs one.
+    pub embedding: Option<&'a [f32]>,
+}
+
+/// A classifier that cannot be built or run.
+#[derive(Debug, thiserror::Error)]
+pub enum ClassifyError {
+    #[error("{what}: {reason}")]
+    Config { what: String, reason: String },
+    #[error("classifier {0} needs passage embeddings, and none were given")]
+    NoEmbedding(String),
+}
+
+/// Scores passages on the taxonomy's labels.
+pub trait Classifier: Send + Sync {
+    /// Short name: `keyword`, `prototype`, `linear`, or a trained head's name.
+    fn name(&self) -> &str;
+    /// Label ids, in score order.
+    fn labels(&self) -> &[String];
+    /// One decision threshold per label.
+    fn thresholds(&self) -> &[f32];
+    /// Whether [`Input::embedding`] must be set.
+    fn needs_embeddings(&self) -> bool;
+    /// One score per passage × label.
+    fn score(&self, inputs: &[Input<'_>]) -> Result<Vec<Vec<f32>>, ClassifyError>;
+
+    /// Decisions: `score >= threshold`.
+    fn predict(&self, inputs: &[Input<'_>]) -> Result<Vec<Vec<bool>>, ClassifyError> {
+        let thresholds = self.thresholds();
+        Ok(self
+            .score(inputs)?
+            .into_iter()
+            .map(|row| row.iter().zip(thresholds).map(|(s, t)| s >= t).collect())
+            .collect())
+    }
+}

@@ -1,0 +1,75 @@
+//! Labelled passages: `{"id","text","labels":[...],"doc_kind"?,"source"?}` per line.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::jsonl::{read_jsonl, JsonlError};
+use crate::taxonomy::Taxonomy;
+
+/// A labelled passage.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct Example {
+    pub id: String,
+    pub text: String,
+    pub labels: Vec<String>,
+    #[serde(default)]
+    pub doc_kind: Option<String>,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// A labelled file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum DatasetError {
+    #[error(transparent)]
+    Jsonl(#[from] JsonlError),
+    #[error("{}: passage {id:?} has label {label:?}, which is not in the taxonomy ({known})", path.display())]
+    UnknownLabel {
+        path: PathBuf,
+        id: String,
+        label: String,
+        known: String,
+    },
+    #[error("{}: passage id {id:?} appears more than once", path.display())]
+    DuplicateId { path: PathBuf, id: String },
+}
+
+/// Reads a labelled file and checks every label against the taxonomy.
+pub fn read_examples(path: &Path, taxonomy: &Taxonomy) -> Result<Vec<Example>, DatasetError> {
+    let examples: Vec<Example> = read_jsonl(path)?;
+    let known: HashSet<&str> = taxonomy.ids().into_iter().collect();
+    let mut ids = HashSet::new();
+    for e in &examples {
+        if !ids.insert(e.id.as_str()) {
+            return Err(DatasetError::DuplicateId {
+                path: path.to_path_buf(),
+                id: e.id.clone(),
+            });
+        }
+        if let Some(bad) = e.labels.iter().find(|l| !known.contains(l.as_str())) {
+            return Err(DatasetError::UnknownLabel {
+                path: path.to_path_buf(),
+                id: e.id.clone(),
+                label: bad.clone(),
+                known: taxonomy.ids().join(", "),
+            });
+        }
+    }
+    Ok(examples)
+}
+
+/// Gold labels as one boolean per example × taxonomy label.
+pub fn gold_matrix(examples: &[Example], taxonomy: &Taxonomy) -> Vec<Vec<bool>> {
+    examples
+        .iter()
+        .map(|e| {
+            taxonomy
+                .labels
+                .iter()
+                .map(|l| e.labels.iter().any(|g| *g == l.id))
+                .collect()
+        })
+        .collect()
+}
