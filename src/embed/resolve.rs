@@ -220,6 +220,27 @@ mod tests {
     }
 
     #[test]
+    fn finds_a_complete_snapshot_in_the_hugging_face_cache_layout() {
+        let tmp = tempfile::tempdir().unwrap();
+        let repo = tmp
+            .path()
+            .join("models--sentence-transformers--all-MiniLM-L6-v2");
+        let snapshot = repo.join("snapshots").join("abc123");
+        std::fs::create_dir_all(&snapshot).unwrap();
+        std::fs::create_dir_all(repo.join("refs")).unwrap();
+        std::fs::write(repo.join("refs/main"), "abc123").unwrap();
+        for (file, _) in &REQUIRED[..2] {
+            std::fs::write(snapshot.join(file), "{}").unwrap();
+        }
+        let cache = hf_hub::Cache::new(tmp.path().to_path_buf());
+        // Weights not downloaded yet: not a usable copy.
+        assert_eq!(from_hf_cache(&cache, DEFAULT_MODEL), None);
+        std::fs::write(snapshot.join("model.safetensors"), "x").unwrap();
+        assert_eq!(from_hf_cache(&cache, DEFAULT_MODEL), Some(snapshot));
+        assert_eq!(from_hf_cache(&cache, "someone/else"), None);
+    }
+
+    #[test]
     fn short_names_come_from_the_repository() {
         assert_eq!(short_name(DEFAULT_MODEL), "all-MiniLM-L6-v2");
         assert_eq!(short_name("plain"), "plain");

@@ -39,7 +39,7 @@ impl Default for TinyBert {
 }
 
 const SPECIAL: [&str; 5] = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];
-const WORDS: &str = "the of and to in a is for we will with our health care people \
+const WORDS: &str = "the of and to in is for we will with our health care people \
 services plan local public by on as are be this that from at have has more their \
 housing work jobs smoking access waiting hospital community children older partners \
 data outcomes money staff council board priority support improve reduce year";
@@ -179,7 +179,8 @@ enum Init {
 }
 
 /// Special tokens, whole words, single letters and `##` letters, so that any
-/// lower-case ASCII word can be tokenised without [UNK].
+/// lower-case ASCII word can be tokenised without [UNK]. No entry repeats (a repeat
+/// would leave a hole in the ids).
 fn vocabulary() -> Vec<String> {
     let mut vocab: Vec<String> = SPECIAL.iter().map(|s| s.to_string()).collect();
     vocab.extend(WORDS.split_whitespace().map(str::to_string));
@@ -217,4 +218,16 @@ fn write_tokenizer(dir: &Path, vocab: &[String]) -> anyhow::Result<()> {
         .save(dir.join("tokenizer.json"), false)
         .map_err(|e| anyhow::anyhow!("saving the tiny tokenizer: {e}"))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_vocabulary_has_no_repeats() {
+        let vocab = vocabulary();
+        let unique: std::collections::HashSet<&String> = vocab.iter().collect();
+        assert_eq!(unique.len(), vocab.len());
+    }
 }
