@@ -14,6 +14,7 @@ pub mod embed;
 pub mod error;
 pub mod eval;
 pub mod jsonl;
+pub mod paths;
 pub mod report;
 pub mod taxonomy;
 

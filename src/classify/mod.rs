@@ -7,8 +7,13 @@
 //! trained head) follow.
 
 pub mod keyword;
+pub mod linear;
+pub mod prototype;
+pub mod train;
 
 pub use keyword::KeywordClassifier;
+pub use linear::{HeadError, HeadMeta, LinearClassifier, DEFAULT_HEAD};
+pub use prototype::PrototypeClassifier;
 
 /// What a classifier sees of one passage.
 #[derive(Debug, Clone, Copy)]

@@ -3,7 +3,11 @@
 //! Every fatal error is printed as `planthemes: path: reason` with a hint of the fix,
 //! and exits with status 2.
 
+mod agree;
+mod common;
 mod embed;
+mod eval;
+mod train;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,6 +32,12 @@ pub struct Cli {
 enum Command {
     /// Embed passages: JSON Lines {"id","text"} in, {"id","embedding"} out.
     Embed(embed::EmbedArgs),
+    /// Train the linear classifier head on labelled passages.
+    Train(train::TrainArgs),
+    /// Measure classifiers on labelled passages: per-label P/R/F1 with 95% intervals.
+    Eval(eval::EvalArgs),
+    /// Agreement (Cohen's kappa, F1) between two codings of the same passages.
+    Agree(agree::AgreeArgs),
 }
 
 /// Which encoder to use and where it runs; shared by every command that embeds.
@@ -80,6 +90,9 @@ pub fn main() -> ExitCode {
     init_logging(cli.verbose);
     let result = match cli.command {
         Command::Embed(args) => embed::run(&args),
+        Command::Train(args) => train::run(&args),
+        Command::Eval(args) => eval::run(&args),
+        Command::Agree(args) => agree::run(&args),
     };
     match result {
         Ok(status) => status,

@@ -2,6 +2,7 @@
 //! real `planthemes` binary in temporary folders.
 
 mod cli_embed;
+mod corpus;
 mod encoder_tiny;
 mod parity;
 mod support;

@@ -1,0 +1,259 @@
+//! `linear`: a trained multi-label head. Each label's score is
+//! `sigmoid(w · features + b)`, where the features are the passage embedding followed
+//! by `ln(1 + keyword hits)` for every label's taxonomy lexicon. Decisions use
+//! per-label thresholds chosen on dev data. Weights live in `head.safetensors`; what
+//! they were trained on and for lives in `head.json`.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use candle_core::{Device, Tensor};
+use serde::{Deserialize, Serialize};
+
+use super::{Classifier, ClassifyError, Input, KeywordClassifier};
+use crate::taxonomy::Taxonomy;
+
+/// Where the trained default head lives, relative to the project.
+pub const DEFAULT_HEAD: &str = "models/heads/default";
+
+/// Metrics recorded beside a head (measured on dev data when it was trained).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DevMetrics {
+    pub macro_f1: Option<f64>,
+    pub macro_f1_core: Option<f64>,
+    pub label_f1: HashMap<String, Option<f64>>,
+}
+
+/// `head.json`: everything needed to trust, reproduce and refuse a head.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct HeadMeta {
+    pub format: u32,
+    pub kind: String,
+    pub features: Vec<String>,
+    pub labels: Vec<String>,
+    pub thresholds: Vec<f32>,
+    pub encoder_id: String,
+    pub encoder_weight_hash: String,
+    pub taxonomy_hash: String,
+    pub training_data_hash: String,
+    pub train_file: String,
+    pub dev_file: String,
+    pub seed: u64,
+    pub epochs: usize,
+    pub dev_metrics: DevMetrics,
+}
+
+/// A trained linear head and the lexicon its keyword features come from.
+pub struct LinearClassifier {
+    name: String,
+    meta: HeadMeta,
+    /// Row-major `labels × features`.
+    weight: Vec<f32>,
+    bias: Vec<f32>,
+    keywords: KeywordClassifier,
+}
+
+/// A head folder that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum HeadError {
+    #[error("{}: cannot read ({reason}); train a head with `planthemes train`", path.display())]
+    Read { path: PathBuf, reason: String },
+    #[error("{}: this head was trained for encoder {trained}, but the encoder in use is {using}; \
+             retrain it with `planthemes train` or use the encoder it was trained for", path.display())]
+    WrongEncoder {
+        path: PathBuf,
+        trained: String,
+        using: String,
+    },
+    #[error("{}: this head's labels ({head}) differ from the taxonomy's ({taxonomy}); retrain it \
+             with `planthemes train`", path.display())]
+    WrongLabels {
+        path: PathBuf,
+        head: String,
+        taxonomy: String,
+    },
+    #[error(transparent)]
+    Classify(#[from] ClassifyError),
+}
+
+/// Number of features for an encoder of dimension `dim` and `labels` labels.
+pub fn feature_len(dim: usize, labels: usize) -> usize {
+    dim + labels
+}
+
+/// Embedding followed by `ln(1 + hits)` per label lexicon.
+pub fn features(embedding: &[f32], text: &str, keywords: &KeywordClassifier) -> Vec<f32> {
+    let mut f = embedding.to_vec();
+    f.extend(
+        (0..keywords.labels().len()).map(|l| (keywords.matches(l, text).len() as f32).ln_1p()),
+    );
+    f
+}
+
+impl LinearClassifier {
+    /// Builds a classifier from trained parameters.
+    pub fn new(
+        name: &str,
+        meta: HeadMeta,
+        weight: Vec<f32>,
+        bias: Vec<f32>,
+        taxonomy: &Taxonomy,
+    ) -> Result<Self, ClassifyError> {
+        Ok(LinearClassifier {
+            name: name.to_string(),
+            meta,
+            weight,
+            bias,
+            keywords: KeywordClassifier::new(taxonomy, 1)?,
+        })
+    }
+
+    /// Loads `dir/head.json` and `dir/head.safetensors`, refusing a head trained for
+    /// another encoder (`encoder_id`) or another label set.
+    pub fn load(dir: &Path, taxonomy: &Taxonomy, encoder_id: &str) -> Result<Self, HeadError> {
+        let meta_path = dir.join("head.json");
+        let read = |path: &Path, reason: String| HeadError::Read {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let text =
+            std::fs::read_to_string(&meta_path).map_err(|e| read(&meta_path, e.to_string()))?;
+        let meta: HeadMeta =
+            serde_json::from_str(&text).map_err(|e| read(&meta_path, e.to_string()))?;
+        if meta.encoder_id != encoder_id {
+            return Err(HeadError::WrongEncoder {
+                path: dir.to_path_buf(),
+                trained: meta.encoder_id,
+                using: encoder_id.to_string(),
+            });
+        }
+        let ids: Vec<String> = taxonomy.ids().into_iter().map(String::from).collect();
+        if meta.labels != ids {
+            return Err(HeadError::WrongLabels {
+                path: dir.to_path_buf(),
+                head: meta.labels.join(", "),
+                taxonomy: ids.join(", "),
+            });
+        }
+        if meta.taxonomy_hash != taxonomy.hash {
+            tracing::warn!(
+                "{}: trained with another version of the taxonomy (keywords may differ)",
+                dir.display()
+            );
+        }
+        let weights_path = dir.join("head.safetensors");
+        let tensors = candle_core::safetensors::load(&weights_path, &Device::Cpu)
+            .map_err(|e| read(&weights_path, e.to_string()))?;
+        let get = |name: &str| -> Result<Vec<f32>, HeadError> {
+            tensors
+                .get(name)
+                .ok_or_else(|| read(&weights_path, format!("no tensor {name:?}")))?
+                .flatten_all()
+                .and_then(|t| t.to_vec1::<f32>())
+                .map_err(|e| read(&weights_path, e.to_string()))
+        };
+        let (weight, bias) = (get("weight")?, get("bias")?);
+        let expected = meta.labels.len() * (weight.len() / meta.labels.len().max(1));
+        if bias.len() != meta.labels.len()
+            || weight.len() != expected
+            || meta.thresholds.len() != bias.len()
+        {
+            return Err(read(
+                &weights_path,
+                "tensor shapes do not match head.json".into(),
+            ));
+        }
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "linear".into());
+        Ok(Self::new(&name, meta, weight, bias, taxonomy)?)
+    }
+
+    /// Writes `dir/head.json` and `dir/head.safetensors`.
+    pub fn save(&self, dir: &Path) -> anyhow::Result<()> {
+        std::fs::create_dir_all(dir)?;
+        let labels = self.bias.len();
+        let dim = self.weight.len() / labels.max(1);
+        let tensors = HashMap::from([
+            (
+                "weight".to_string(),
+                Tensor::from_vec(self.weight.clone(), (labels, dim), &Device::Cpu)?,
+            ),
+            (
+                "bias".to_string(),
+                Tensor::from_vec(self.bias.clone(), labels, &Device::Cpu)?,
+            ),
+        ]);
+        let weights = dir.join("head.safetensors");
+        let tmp = dir.join(".head.safetensors.partial");
+        candle_core::safetensors::save(&tensors, &tmp)?;
+        std::fs::rename(&tmp, &weights)?;
+        crate::report::write_atomic(&dir.join("head.json"), |w| {
+            serde_json::to_writer_pretty(&mut *w, &self.meta)?;
+            w.write_all(b"\n")
+        })?;
+        Ok(())
+    }
+
+    pub fn meta(&self) -> &HeadMeta {
+        &self.meta
+    }
+
+    fn logits(&self, f: &[f32]) -> Vec<f32> {
+        let dim = f.len();
+        self.bias
+            .iter()
+            .enumerate()
+            .map(|(l, b)| {
+                b + self.weight[l * dim..(l + 1) * dim]
+                    .iter()
+                    .zip(f)
+                    .map(|(w, x)| w * x)
+                    .sum::<f32>()
+            })
+            .collect()
+    }
+}
+
+impl Classifier for LinearClassifier {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn labels(&self) -> &[String] {
+        &self.meta.labels
+    }
+
+    fn thresholds(&self) -> &[f32] {
+        &self.meta.thresholds
+    }
+
+    fn needs_embeddings(&self) -> bool {
+        true
+    }
+
+    fn score(&self, inputs: &[Input<'_>]) -> Result<Vec<Vec<f32>>, ClassifyError> {
+        let dim = self.weight.len() / self.bias.len().max(1);
+        inputs
+            .iter()
+            .map(|input| {
+                let e = input
+                    .embedding
+                    .ok_or_else(|| ClassifyError::NoEmbedding(self.name.clone()))?;
+                let f = features(e, input.text, &self.keywords);
+                if f.len() != dim {
+                    return Err(ClassifyError::Config {
+                        what: format!("head {}", self.name),
+                        reason: format!("expects {dim} features, got {}", f.len()),
+                    });
+                }
+                Ok(self.logits(&f).into_iter().map(sigmoid).collect())
+            })
+            .collect()
+    }
+}
+
+pub(crate) fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}

@@ -1,0 +1,342 @@
+//! `planthemes eval`: per-label precision, recall and F1 with bootstrap intervals, for
+//! one classifier or all of them, on a labelled file.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::bail;
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+
+use super::common::{default_head, embed_texts, load_encoder, load_taxonomy, shown};
+use super::train::fmt_opt;
+use super::EncoderArgs;
+use crate::classify::prototype::DEFAULT_THRESHOLD;
+use crate::classify::{
+    Classifier, Input, KeywordClassifier, LinearClassifier, PrototypeClassifier,
+};
+use crate::embed::Encoder;
+use crate::eval::{bootstrap, gold_matrix, macro_f1, micro_f1, read_examples, Example, Judgements};
+use crate::taxonomy::Taxonomy;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Which {
+    /// The trained head (--head, default models/heads/default).
+    Linear,
+    /// Zero-shot cosine to label descriptions and exemplars.
+    Prototype,
+    /// Taxonomy keyword lexicon.
+    Keyword,
+    /// All three.
+    All,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Labelled passages (JSON Lines {"id","text","labels","doc_kind"?,"source"?}).
+    #[arg(long, value_name = "FILE")]
+    data: PathBuf,
+
+    /// Which classifier [default: the one `run` uses, the linear default head].
+    #[arg(long, value_enum)]
+    classifier: Option<Which>,
+
+    /// Print one JSON document on stdout instead of tables.
+    #[arg(long)]
+    json: bool,
+
+    /// Head folder for the linear classifier [default: models/heads/default].
+    #[arg(long, value_name = "DIR")]
+    head: Option<PathBuf>,
+
+    /// Taxonomy file [default: corpus/taxonomy.toml].
+    #[arg(long, value_name = "FILE")]
+    taxonomy: Option<PathBuf>,
+
+    /// Cosine threshold of the prototype classifier.
+    #[arg(long, default_value_t = DEFAULT_THRESHOLD)]
+    prototype_threshold: f32,
+
+    /// Bootstrap resamples over passages.
+    #[arg(long, default_value_t = 1000)]
+    resamples: usize,
+
+    /// Bootstrap seed; the same seed gives the same intervals.
+    #[arg(long, default_value_t = 2026)]
+    seed: u64,
+
+    #[command(flatten)]
+    encoder: EncoderArgs,
+}
+
+#[derive(Serialize)]
+struct LabelReport {
+    precision: Option<f64>,
+    recall: Option<f64>,
+    f1: Option<f64>,
+    support: usize,
+    f1_ci: Option<[f64; 2]>,
+}
+
+#[derive(Serialize)]
+struct SliceReport {
+    n: usize,
+    macro_f1: Option<f64>,
+    macro_f1_core: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct ClassifierReport {
+    classifier: String,
+    macro_f1: Option<f64>,
+    macro_f1_core: Option<f64>,
+    micro_f1: Option<f64>,
+    macro_f1_ci: Option<[f64; 2]>,
+    macro_f1_core_ci: Option<[f64; 2]>,
+    macro_f1_groups: BTreeMap<String, Option<f64>>,
+    labels: BTreeMap<String, LabelReport>,
+    by_doc_kind: BTreeMap<String, SliceReport>,
+    by_source: BTreeMap<String, SliceReport>,
+}
+
+#[derive(Serialize)]
+struct Report {
+    data: String,
+    n: usize,
+    results: Vec<ClassifierReport>,
+}
+
+pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
+    let taxonomy = load_taxonomy(args.taxonomy.as_deref())?;
+    let examples = read_examples(&args.data, &taxonomy)?;
+    let which = args.classifier.unwrap_or(Which::Linear);
+    let names: Vec<Which> = match which {
+        Which::All => vec![Which::Linear, Which::Prototype, Which::Keyword],
+        one => vec![one],
+    };
+
+    let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+    let needs_encoder = names.iter().any(|w| *w != Which::Keyword);
+    let (encoder, vectors) = if needs_encoder {
+        let encoder = load_encoder(&args.encoder)?;
+        let vectors = embed_texts(&encoder, &texts, "passages")?;
+        (Some(encoder), vectors)
+    } else {
+        (None, Vec::new())
+    };
+    let inputs: Vec<Input<'_>> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, text)| Input {
+            text,
+            embedding: vectors.get(i).map(Vec::as_slice),
+        })
+        .collect();
+
+    let gold = gold_matrix(&examples, &taxonomy);
+    let mut results = Vec::new();
+    for name in names {
+        let classifier: Box<dyn Classifier> = match name {
+            Which::Keyword => Box::new(KeywordClassifier::new(&taxonomy, 1)?),
+            Which::Prototype => Box::new(PrototypeClassifier::new(
+                &taxonomy,
+                encoder
+                    .as_ref()
+                    .expect("an encoder is loaded for prototype: this is a bug"),
+                args.prototype_threshold,
+            )?),
+            Which::Linear => {
+                let dir = args.head.clone().unwrap_or_else(default_head);
+                let id = encoder
+                    .as_ref()
+                    .expect("an encoder is loaded for linear: this is a bug")
+                    .id();
+                Box::new(LinearClassifier::load(&dir, &taxonomy, id)?)
+            }
+            Which::All => unreachable!("expanded above"),
+        };
+        if classifier.labels() != taxonomy.ids() {
+            bail!(
+                "classifier {} has labels that differ from the taxonomy",
+                classifier.name()
+            );
+        }
+        let predicted = classifier.predict(&inputs)?;
+        results.push(report(
+            classifier.name(),
+            &taxonomy,
+            &examples,
+            &Judgements {
+                gold: gold.clone(),
+                predicted,
+            },
+            args,
+        ));
+    }
+
+    let report = Report {
+        data: shown(&args.data),
+        n: examples.len(),
+        results,
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_tables(&report, &taxonomy);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report(
+    name: &str,
+    taxonomy: &Taxonomy,
+    examples: &[Example],
+    judgements: &Judgements,
+    args: &EvalArgs,
+) -> ClassifierReport {
+    let n_labels = taxonomy.labels.len();
+    let all: Vec<usize> = (0..n_labels).collect();
+    let core = taxonomy.core();
+    let counts = judgements.counts(n_labels);
+    let boot = bootstrap(
+        judgements,
+        n_labels,
+        &[&all, &core],
+        args.resamples,
+        args.seed,
+    );
+    let pair = |i: Option<(f64, f64)>| i.map(|(lo, hi)| [lo, hi]);
+
+    let labels = taxonomy
+        .labels
+        .iter()
+        .enumerate()
+        .map(|(l, label)| {
+            let c = counts[l];
+            (
+                label.id.clone(),
+                LabelReport {
+                    precision: c.precision(),
+                    recall: c.recall(),
+                    f1: c.f1(),
+                    support: c.support(),
+                    f1_ci: pair(boot.label_f1[l]),
+                },
+            )
+        })
+        .collect();
+    let macro_f1_groups = taxonomy
+        .groups
+        .iter()
+        .map(|g| {
+            (
+                g.id.clone(),
+                macro_f1(&counts, &taxonomy.group_members(&g.id)),
+            )
+        })
+        .collect();
+
+    let slices = |key: fn(&Example) -> Option<&str>| -> BTreeMap<String, SliceReport> {
+        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, e) in examples.iter().enumerate() {
+            if let Some(k) = key(e) {
+                groups.entry(k.to_string()).or_default().push(i);
+            }
+        }
+        groups
+            .into_iter()
+            .map(|(k, idx)| {
+                let c = judgements.counts_over(&idx, n_labels);
+                (
+                    k,
+                    SliceReport {
+                        n: idx.len(),
+                        macro_f1: macro_f1(&c, &all),
+                        macro_f1_core: macro_f1(&c, &core),
+                    },
+                )
+            })
+            .collect()
+    };
+
+    ClassifierReport {
+        classifier: name.to_string(),
+        macro_f1: macro_f1(&counts, &all),
+        macro_f1_core: macro_f1(&counts, &core),
+        micro_f1: micro_f1(&counts, &all),
+        macro_f1_ci: pair(boot.macro_f1[0]),
+        macro_f1_core_ci: pair(boot.macro_f1[1]),
+        macro_f1_groups,
+        labels,
+        by_doc_kind: slices(|e| e.doc_kind.as_deref()),
+        by_source: slices(|e| e.source.as_deref()),
+    }
+}
+
+fn print_tables(report: &Report, taxonomy: &Taxonomy) {
+    let ci = |c: Option<[f64; 2]>| {
+        c.map_or_else(
+            || "       n/a    ".into(),
+            |[lo, hi]| format!("[{lo:.2}, {hi:.2}]"),
+        )
+    };
+    for r in &report.results {
+        println!(
+            "\n{} on {} ({} passages)",
+            r.classifier, report.data, report.n
+        );
+        println!(
+            "{:<28} {:>6} {:>6} {:>6}  {:<14} {:>7}",
+            "label", "P", "R", "F1", "F1 95% CI", "support"
+        );
+        for label in &taxonomy.labels {
+            let l = &r.labels[&label.id];
+            let core = if label.core { "*" } else { " " };
+            println!(
+                "{:<28} {:>6} {:>6} {:>6}  {:<14} {:>7}",
+                format!("{}{core}", label.id),
+                fmt2(l.precision),
+                fmt2(l.recall),
+                fmt2(l.f1),
+                ci(l.f1_ci),
+                l.support
+            );
+        }
+        println!(
+            "micro F1 {} · macro F1 {} {} · core four (*) {} {}",
+            fmt_opt(r.micro_f1),
+            fmt_opt(r.macro_f1),
+            ci(r.macro_f1_ci),
+            fmt_opt(r.macro_f1_core),
+            ci(r.macro_f1_core_ci)
+        );
+        let groups: Vec<String> = r
+            .macro_f1_groups
+            .iter()
+            .map(|(g, f)| format!("{g} {}", fmt_opt(*f)))
+            .collect();
+        println!("macro F1 by group: {}", groups.join(" · "));
+        for (what, slices) in [("doc_kind", &r.by_doc_kind), ("source", &r.by_source)] {
+            if slices.is_empty() {
+                continue;
+            }
+            let parts: Vec<String> = slices
+                .iter()
+                .map(|(k, s)| {
+                    format!(
+                        "{k} (n={}) {} / core {}",
+                        s.n,
+                        fmt_opt(s.macro_f1),
+                        fmt_opt(s.macro_f1_core)
+                    )
+                })
+                .collect();
+            println!("by {what}: {}", parts.join(" · "));
+        }
+    }
+}
+
+fn fmt2(x: Option<f64>) -> String {
+    x.map_or_else(|| "n/a".into(), |v| format!("{v:.2}"))
+}

@@ -1,0 +1,141 @@
+//! `planthemes train`: fit the `linear` head on labelled passages.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Args;
+
+use super::common::{embed_texts, load_encoder, load_taxonomy, shown};
+use super::EncoderArgs;
+use crate::classify::linear::{features, DevMetrics};
+use crate::classify::train::{mean_f1, train_linear, TrainData, TrainOptions};
+use crate::classify::{HeadMeta, KeywordClassifier, LinearClassifier};
+use crate::embed::Encoder;
+use crate::eval::{gold_matrix, read_examples, Example};
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Labelled training passages (JSON Lines {"id","text","labels"}).
+    #[arg(long, value_name = "FILE")]
+    train: PathBuf,
+
+    /// Labelled dev passages: early stopping and per-label thresholds. Never the test split.
+    #[arg(long, value_name = "FILE")]
+    dev: PathBuf,
+
+    /// Where to write the head (head.json, head.safetensors).
+    #[arg(long, value_name = "DIR", default_value = "models/heads/default")]
+    out: PathBuf,
+
+    /// Taxonomy file [default: corpus/taxonomy.toml].
+    #[arg(long, value_name = "FILE")]
+    taxonomy: Option<PathBuf>,
+
+    /// Seed for minibatch order; the same seed and data give the same head.
+    #[arg(long, default_value_t = 17)]
+    seed: u64,
+
+    /// Most passes over the training data.
+    #[arg(long, default_value_t = 300)]
+    max_epochs: usize,
+
+    #[command(flatten)]
+    encoder: EncoderArgs,
+}
+
+pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
+    let taxonomy = load_taxonomy(args.taxonomy.as_deref())?;
+    let train = read_examples(&args.train, &taxonomy)?;
+    let dev = read_examples(&args.dev, &taxonomy)?;
+    let encoder = load_encoder(&args.encoder)?;
+    let keywords = KeywordClassifier::new(&taxonomy, 1)?;
+
+    let started = Instant::now();
+    let data = |examples: &[Example], what: &str| -> anyhow::Result<TrainData> {
+        let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+        let vectors = embed_texts(&encoder, &texts, what)?;
+        Ok(TrainData {
+            features: vectors
+                .iter()
+                .zip(&texts)
+                .map(|(v, t)| features(v, t, &keywords))
+                .collect(),
+            gold: gold_matrix(examples, &taxonomy),
+        })
+    };
+    let train_data = data(&train, "training passages")?;
+    let dev_data = data(&dev, "dev passages")?;
+    let embedded = started.elapsed();
+
+    let opts = TrainOptions {
+        seed: args.seed,
+        max_epochs: args.max_epochs,
+        ..TrainOptions::default()
+    };
+    let started = Instant::now();
+    let trained = train_linear(&train_data, &dev_data, &opts)?;
+    let fitted = started.elapsed();
+
+    let ids: Vec<String> = taxonomy.ids().into_iter().map(String::from).collect();
+    let core = taxonomy.core();
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(&std::fs::read(&args.train)?);
+    hasher.update(&std::fs::read(&args.dev)?);
+    let meta = HeadMeta {
+        format: 1,
+        kind: "linear".into(),
+        features: vec!["embedding".into(), "keyword_log_hits".into()],
+        labels: ids.clone(),
+        thresholds: trained.thresholds.clone(),
+        encoder_id: encoder.id().to_string(),
+        encoder_weight_hash: encoder.weight_hash().to_string(),
+        taxonomy_hash: taxonomy.hash.clone(),
+        training_data_hash: hasher.finalize().to_hex()[..16].to_string(),
+        train_file: shown(&args.train),
+        dev_file: shown(&args.dev),
+        seed: args.seed,
+        epochs: trained.epochs,
+        dev_metrics: DevMetrics {
+            macro_f1: mean_f1(&trained.dev_f1, 0..ids.len()),
+            macro_f1_core: mean_f1(&trained.dev_f1, core.iter().copied()),
+            label_f1: ids
+                .iter()
+                .cloned()
+                .zip(trained.dev_f1.iter().copied())
+                .collect::<HashMap<_, _>>(),
+        },
+    };
+    let head = LinearClassifier::new("linear", meta, trained.weight, trained.bias, &taxonomy)?;
+    head.save(&args.out)?;
+
+    let m = &head.meta().dev_metrics;
+    println!("label                          threshold  dev F1");
+    for (i, id) in ids.iter().enumerate() {
+        println!(
+            "{id:<30} {:>9.2}  {}",
+            head.meta().thresholds[i],
+            fmt_opt(trained.dev_f1[i])
+        );
+    }
+    println!(
+        "dev macro F1 {} · core four {} (thresholds tuned on dev, so optimistic; use `planthemes eval` on held-out data)",
+        fmt_opt(m.macro_f1),
+        fmt_opt(m.macro_f1_core)
+    );
+    eprintln!(
+        "trained on {} passages ({} dev) in {:.1} s (embedding {:.1} s), kept epoch {}; wrote {}",
+        train.len(),
+        dev.len(),
+        fitted.as_secs_f64(),
+        embedded.as_secs_f64(),
+        trained.epochs,
+        shown(&args.out)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn fmt_opt(x: Option<f64>) -> String {
+    x.map_or_else(|| "n/a".into(), |v| format!("{v:.3}"))
+}
