@@ -185,10 +185,8 @@ impl LinearClassifier {
                 Tensor::from_vec(self.bias.clone(), labels, &Device::Cpu)?,
             ),
         ]);
-        let weights = dir.join("head.safetensors");
-        let tmp = dir.join(".head.safetensors.partial");
-        candle_core::safetensors::save(&tensors, &tmp)?;
-        std::fs::rename(&tmp, &weights)?;
+        let bytes = safetensors::serialize(tensors.iter().map(|(k, t)| (k.clone(), t)), None)?;
+        crate::report::write_atomic(&dir.join("head.safetensors"), |w| w.write_all(&bytes))?;
         crate::report::write_atomic(&dir.join("head.json"), |w| {
             serde_json::to_writer_pretty(&mut *w, &self.meta)?;
             w.write_all(b"\n")

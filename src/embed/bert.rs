@@ -243,7 +243,8 @@ impl Encoder for BertEncoder {
             .collect::<Result<_, _>>()?;
         let truncated: Vec<usize> = (0..texts.len()).filter(|&i| tokenized[i].1).collect();
         if !truncated.is_empty() {
-            tracing::warn!(
+            // Callers report truncation from `Encoded::truncated`, naming the passages.
+            tracing::debug!(
                 "{} of {} texts were longer than {} tokens and were truncated",
                 truncated.len(),
                 texts.len(),

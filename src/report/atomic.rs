@@ -27,6 +27,13 @@ where
     let mut writer = BufWriter::new(tmp);
     fill(&mut writer)?;
     let tmp = writer.into_inner().map_err(|e| e.into_error())?;
+    // Temporary files are created owner-only; an output is an ordinary file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())

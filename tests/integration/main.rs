@@ -1,6 +1,7 @@
 //! Integration tests: one binary (`autotests = false`), driving the library and the
 //! real `planthemes` binary in temporary folders.
 
+mod cli_classify;
 mod cli_embed;
 mod corpus;
 mod encoder_tiny;

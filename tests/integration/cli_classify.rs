@@ -1,0 +1,269 @@
+//! `planthemes train`, `eval` and `agree` through the real binary, on a tiny seeded
+//! BERT and small slices of the labelled corpus.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::support::{planthemes, stderr, tiny_model};
+
+/// The first `n` lines of a corpus split, written to `dir/name`.
+fn slice(dir: &Path, split: &str, n: usize, name: &str) -> String {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("corpus/labelled/{split}.jsonl"));
+    let text = std::fs::read_to_string(src).unwrap();
+    let lines: Vec<&str> = text.lines().take(n).collect();
+    let path = dir.join(name);
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+fn train_head(dir: &Path, model: &Path, out: &str, seed: &str) -> std::process::Output {
+    let train = slice(dir, "train", 160, "train.jsonl");
+    let dev = slice(dir, "dev", 60, "dev.jsonl");
+    planthemes(
+        dir,
+        &[
+            "train",
+            "--train",
+            &train,
+            "--dev",
+            &dev,
+            "--out",
+            out,
+            "--seed",
+            seed,
+            "--max-epochs",
+            "40",
+            "--model",
+            model.to_str().unwrap(),
+        ],
+    )
+}
+
+#[test]
+fn train_writes_a_reproducible_head_tied_to_its_encoder() {
+    let (tmp, model) = tiny_model(21);
+    let out = train_head(tmp.path(), &model, "heads/a", "5");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("dev macro F1"), "{stdout}");
+
+    let head = tmp.path().join("heads/a");
+    let meta: Value =
+        serde_json::from_str(&std::fs::read_to_string(head.join("head.json")).unwrap()).unwrap();
+    assert_eq!(meta["kind"], "linear");
+    assert_eq!(meta["labels"].as_array().unwrap().len(), 16);
+    assert_eq!(meta["thresholds"].as_array().unwrap().len(), 16);
+    assert!(meta["encoder_id"]
+        .as_str()
+        .unwrap()
+        .starts_with("tiny-bert@"));
+    assert_eq!(meta["seed"], 5);
+    assert_eq!(meta["training_data_hash"].as_str().unwrap().len(), 16);
+    assert!(meta["dev_metrics"]["macro_f1"].is_number());
+
+    // Same data and seed: byte-identical weights.
+    let again = train_head(tmp.path(), &model, "heads/b", "5");
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert_eq!(
+        std::fs::read(head.join("head.safetensors")).unwrap(),
+        std::fs::read(tmp.path().join("heads/b/head.safetensors")).unwrap()
+    );
+}
+
+#[test]
+fn eval_all_prints_one_json_document_with_every_classifier() {
+    let (tmp, model) = tiny_model(22);
+    assert!(train_head(tmp.path(), &model, "head", "1").status.success());
+    let data = slice(tmp.path(), "test", 50, "test.jsonl");
+    let out = planthemes(
+        tmp.path(),
+        &[
+            "eval",
+            "--data",
+            &data,
+            "--classifier",
+            "all",
+            "--json",
+            "--head",
+            "head",
+            "--resamples",
+            "200",
+            "--model",
+            model.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: Value =
+        serde_json::from_slice(&out.stdout).expect("stdout is exactly one JSON document");
+    assert_eq!(doc["n"], 50);
+    let results = doc["results"].as_array().unwrap();
+    let names: Vec<&str> = results
+        .iter()
+        .map(|r| r["classifier"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["head", "prototype", "keyword"]);
+    for r in results {
+        for key in [
+            "macro_f1",
+            "macro_f1_core",
+            "micro_f1",
+            "macro_f1_ci",
+            "labels",
+        ] {
+            assert!(r.get(key).is_some(), "{key} missing in {r}");
+        }
+        let access = &r["labels"]["access"];
+        for key in ["precision", "recall", "f1", "support", "f1_ci"] {
+            assert!(access.get(key).is_some(), "labels.access.{key} missing");
+        }
+        assert!(r["by_doc_kind"]["jfp"]["n"].as_u64().unwrap() > 0);
+    }
+}
+
+#[test]
+fn a_head_trained_for_another_encoder_is_refused() {
+    let (tmp, model_a) = tiny_model(23);
+    let (_other, model_b) = tiny_model(24);
+    assert!(train_head(tmp.path(), &model_a, "head", "1")
+        .status
+        .success());
+    let data = slice(tmp.path(), "test", 10, "test.jsonl");
+    let out = planthemes(
+        tmp.path(),
+        &[
+            "eval",
+            "--data",
+            &data,
+            "--head",
+            "head",
+            "--model",
+            model_b.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("trained for encoder tiny-bert@"), "{err}");
+    assert!(err.contains("planthemes train"), "{err}");
+}
+
+fn write(dir: &Path, name: &str, lines: &[&str]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    path
+}
+
+#[test]
+fn eval_refuses_unknown_labels_malformed_lines_and_empty_files_by_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            vec![r#"{"id": "p1", "text": "housing", "labels": ["housing_quality"]}"#],
+            "passage \"p1\" has label \"housing_quality\", which is not in the taxonomy",
+        ),
+        (
+            vec![
+                r#"{"id": "p1", "text": "housing", "labels": []}"#,
+                "{not json",
+            ],
+            "bad.jsonl:2:",
+        ),
+        (vec![""], "bad.jsonl: the file has no records"),
+    ];
+    for (lines, expected) in cases {
+        let path = write(tmp.path(), "bad.jsonl", &lines);
+        let out = planthemes(
+            tmp.path(),
+            &[
+                "eval",
+                "--data",
+                path.to_str().unwrap(),
+                "--classifier",
+                "keyword",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains(expected),
+            "{} lacks {expected}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn keyword_eval_needs_no_model_and_counts_by_hand() {
+    let tmp = tempfile::tempdir().unwrap();
+    // "smoking" is a behaviours keyword; "board" is none. Gold: p1 behaviours, p2 none,
+    // p3 behaviours (missed). So behaviours: TP 1, FP 0, FN 1 → P 1, R 0.5, F1 2/3.
+    let data = write(
+        tmp.path(),
+        "tiny.jsonl",
+        &[
+            r#"{"id": "p1", "text": "Smoking rates are high.", "labels": ["behaviours"]}"#,
+            r#"{"id": "p2", "text": "The board meets monthly.", "labels": []}"#,
+            r#"{"id": "p3", "text": "Fewer people move enough.", "labels": ["behaviours"]}"#,
+        ],
+    );
+    let out = planthemes(
+        tmp.path(),
+        &[
+            "eval",
+            "--data",
+            data.to_str().unwrap(),
+            "--classifier",
+            "keyword",
+            "--json",
+            "--model",
+            "/nowhere",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let b = &doc["results"][0]["labels"]["behaviours"];
+    assert_eq!(b["precision"], 1.0);
+    assert_eq!(b["recall"], 0.5);
+    assert!((b["f1"].as_f64().unwrap() - 2.0 / 3.0).abs() < 1e-9);
+    assert_eq!(b["support"], 2);
+    // A label nobody used and nothing predicted has no F1.
+    assert!(doc["results"][0]["labels"]["older_people"]["f1"].is_null());
+}
+
+#[test]
+fn agree_reports_kappa_per_label_over_shared_ids() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = write(
+        tmp.path(),
+        "a.jsonl",
+        &[
+            r#"{"id": "1", "labels": ["access"]}"#,
+            r#"{"id": "2", "labels": ["access", "older_people"]}"#,
+            r#"{"id": "3", "labels": []}"#,
+            r#"{"id": "4", "labels": ["behaviours"]}"#,
+        ],
+    );
+    let b = write(
+        tmp.path(),
+        "b.jsonl",
+        &[
+            r#"{"id": "1", "labels": ["access"]}"#,
+            r#"{"id": "2", "labels": ["older_people"]}"#,
+            r#"{"id": "3", "labels": []}"#,
+            r#"{"id": "9", "labels": []}"#,
+        ],
+    );
+    let out = planthemes(
+        tmp.path(),
+        &["agree", a.to_str().unwrap(), b.to_str().unwrap(), "--json"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["n"], 3);
+    assert_eq!(doc["only_in_a"], 1);
+    assert_eq!(doc["only_in_b"], 1);
+    // older_people: both say yes on id 2 only → perfect agreement.
+    assert_eq!(doc["labels"]["older_people"]["kappa"], 1.0);
+    // access: A yes on 1 and 2, B yes on 1 → po 2/3, pe 2/3·1/3 + 1/3·2/3 = 4/9, kappa 0.4.
+    assert!((doc["labels"]["access"]["kappa"].as_f64().unwrap() - 0.4).abs() < 1e-9);
+    assert!(doc["labels"]["behaviours"]["kappa"].is_null());
+}
