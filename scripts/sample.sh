@@ -8,6 +8,7 @@ cd "$root"
 
 command -v cargo >/dev/null 2>&1 || { echo "sample: cargo is missing; install Rust from https://rustup.rs" >&2; exit 1; }
 scripts/fetch-model.sh
+scripts/setup-pdfium.sh
 cargo build --release --locked --quiet --bin planthemes
 mkdir -p runs/sample
 ./target/release/planthemes embed --input corpus/sample_passages.jsonl --output runs/sample/vectors.jsonl

@@ -7,6 +7,7 @@ cd "$root"
 
 command -v cargo >/dev/null 2>&1 || { echo "test: cargo is missing; install Rust from https://rustup.rs" >&2; exit 1; }
 scripts/fetch-model.sh
+scripts/setup-pdfium.sh
 
 # Unit tests, integration tests (the real binary, the real model) and the benches
 # run once each in test mode, so they cannot rot.

@@ -13,9 +13,11 @@ pub mod cli;
 pub mod embed;
 pub mod error;
 pub mod eval;
+pub mod ingest;
 pub mod jsonl;
 pub mod paths;
 pub mod report;
+pub mod segment;
 pub mod taxonomy;
 
 pub use embed::{BertEncoder, Encoder, EncoderOptions, Truncation};

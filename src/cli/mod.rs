@@ -7,6 +7,7 @@ mod agree;
 mod common;
 mod embed;
 mod eval;
+mod segment;
 mod train;
 
 use std::path::PathBuf;
@@ -32,12 +33,28 @@ pub struct Cli {
 enum Command {
     /// Embed passages: JSON Lines {"id","text"} in, {"id","embedding"} out.
     Embed(embed::EmbedArgs),
+    /// Show the passages of documents, with pages and headings.
+    Segment(segment::SegmentArgs),
     /// Train the linear classifier head on labelled passages.
     Train(train::TrainArgs),
     /// Measure classifiers on labelled passages: per-label P/R/F1 with 95% intervals.
     Eval(eval::EvalArgs),
     /// Agreement (Cohen's kappa, F1) between two codings of the same passages.
     Agree(agree::AgreeArgs),
+    /// Internal: extract one document in a child process (used by ingest).
+    #[command(name = "__extract", hide = true)]
+    Extract(ExtractArgs),
+}
+
+#[derive(Debug, Args)]
+struct ExtractArgs {
+    file: PathBuf,
+    #[arg(long)]
+    format: String,
+    #[arg(long, default_value_t = 0)]
+    memory_limit: u64,
+    #[arg(long)]
+    pdfium: Option<PathBuf>,
 }
 
 /// Which encoder to use and where it runs; shared by every command that embeds.
@@ -90,9 +107,11 @@ pub fn main() -> ExitCode {
     init_logging(cli.verbose);
     let result = match cli.command {
         Command::Embed(args) => embed::run(&args),
+        Command::Segment(args) => segment::run(&args),
         Command::Train(args) => train::run(&args),
         Command::Eval(args) => eval::run(&args),
         Command::Agree(args) => agree::run(&args),
+        Command::Extract(args) => run_extract(&args),
     };
     match result {
         Ok(status) => status,
@@ -101,6 +120,18 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn run_extract(args: &ExtractArgs) -> anyhow::Result<ExitCode> {
+    let format: crate::ingest::Format =
+        serde_json::from_value(serde_json::Value::String(args.format.clone()))?;
+    crate::ingest::run_worker(
+        &args.file,
+        format,
+        args.memory_limit,
+        args.pdfium.as_deref(),
+    )?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The error and those causes whose text it does not already include.
@@ -130,6 +161,15 @@ fn init_logging(verbose: u8) {
         .with_target(false)
         .without_time()
         .try_init();
+}
+
+/// Ingest options for the CLI: every document parsed in a worker (this binary).
+pub(crate) fn ingest_options(pdfium: Option<PathBuf>) -> crate::ingest::IngestOptions {
+    crate::ingest::IngestOptions {
+        worker: std::env::current_exe().ok(),
+        pdfium,
+        ..crate::ingest::IngestOptions::default()
+    }
 }
 
 /// A progress bar on stderr; hidden when stderr is not a terminal (pipes, CI).

@@ -12,6 +12,7 @@ mod error;
 pub mod pooling;
 pub mod resolve;
 pub mod tiny;
+pub mod tokens;
 
 use std::str::FromStr;
 
@@ -19,6 +20,7 @@ pub use batch::{plan_batches, Batch};
 pub use bert::BertEncoder;
 pub use error::EmbedError;
 pub use resolve::{resolve_model, ModelLocation, ModelRequest, DEFAULT_MODEL};
+pub use tokens::ModelTokenizer;
 
 /// What to do with a text longer than [`Encoder::max_tokens`]. There is no default:
 /// every caller chooses, so truncation is never silent.

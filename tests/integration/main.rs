@@ -5,5 +5,7 @@ mod cli_classify;
 mod cli_embed;
 mod corpus;
 mod encoder_tiny;
+mod ingest;
 mod parity;
+mod segment_props;
 mod support;

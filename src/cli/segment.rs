@@ -1,0 +1,153 @@
+//! `planthemes segment FILE...`: documents → passages with provenance, for checking
+//! and tuning extraction and segmentation.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Args;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::{ingest_options, progress_bar, EncoderArgs};
+use crate::embed::ModelTokenizer;
+use crate::ingest::{read_all, Format};
+use crate::segment::{split, Passage, SegmentOptions};
+
+#[derive(Debug, Args)]
+pub struct SegmentArgs {
+    /// Documents: PDF, HTML, DOCX, text or Markdown.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+
+    /// Print one JSON document on stdout instead of text.
+    #[arg(long)]
+    json: bool,
+
+    /// Most tokens in a passage, counted by the encoder's tokenizer.
+    #[arg(long, default_value_t = 200)]
+    max_tokens: usize,
+
+    /// libpdfium.so [default: PLANTHEMES_PDFIUM, then vendor/pdfium/].
+    #[arg(long, value_name = "FILE")]
+    pdfium: Option<PathBuf>,
+
+    #[command(flatten)]
+    encoder: EncoderArgs,
+}
+
+#[derive(Serialize)]
+struct DocOut {
+    id: String,
+    path: PathBuf,
+    format: Format,
+    title: Option<String>,
+    pages: usize,
+    passages: Vec<Passage>,
+}
+
+#[derive(Serialize)]
+struct ErrorOut {
+    path: PathBuf,
+    reason: String,
+}
+
+#[derive(Serialize)]
+struct Out {
+    documents: Vec<DocOut>,
+    errors: Vec<ErrorOut>,
+}
+
+pub fn run(args: &SegmentArgs) -> anyhow::Result<ExitCode> {
+    let tokenizer = ModelTokenizer::load(&args.encoder.request())?;
+    let max_tokens = args.max_tokens.clamp(8, 256);
+    let bar = progress_bar(args.files.len() as u64, "reading");
+    let started = Instant::now();
+    let results = read_all(&args.files, &ingest_options(args.pdfium.clone()), &|| {
+        bar.inc(1)
+    });
+    let read_secs = started.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+
+    let options = SegmentOptions { max_tokens };
+    let mut out = Out {
+        documents: Vec::new(),
+        errors: Vec::new(),
+    };
+    let pages: usize = results.iter().flatten().map(|d| d.pages.len()).sum();
+    let started = Instant::now();
+    let segmented: Vec<_> = results
+        .into_par_iter()
+        .map(|r| r.map(|doc| (split(&doc, &tokenizer, &tokenizer, &options), doc)))
+        .collect();
+    let split_secs = started.elapsed().as_secs_f64();
+    let passages: usize = segmented
+        .iter()
+        .flatten()
+        .map(|(s, _)| s.passages.len())
+        .sum();
+    for r in segmented {
+        match r {
+            Ok((seg, doc)) => out.documents.push(DocOut {
+                id: doc.id,
+                path: doc.path,
+                format: doc.format,
+                title: doc.title,
+                pages: doc.pages.len(),
+                passages: seg.passages,
+            }),
+            Err(e) => {
+                eprintln!("planthemes: {e}");
+                out.errors.push(ErrorOut {
+                    path: e.path.clone(),
+                    reason: e.reason.to_string(),
+                });
+            }
+        }
+    }
+
+    eprintln!(
+        "read {} of {} document(s), {pages} page(s), in {read_secs:.2} s ({:.0} pages/s); \
+         {passages} passage(s) in {split_secs:.2} s ({:.0} passages/s)",
+        out.documents.len(),
+        args.files.len(),
+        pages as f64 / read_secs.max(1e-9),
+        passages as f64 / split_secs.max(1e-9)
+    );
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        for d in &out.documents {
+            println!(
+                "== {} ({:?}, {} page(s), {} passage(s)){}",
+                d.path.display(),
+                d.format,
+                d.pages,
+                d.passages.len(),
+                d.title
+                    .as_ref()
+                    .map(|t| format!(": {t}"))
+                    .unwrap_or_default()
+            );
+            for p in &d.passages {
+                let pages = if p.page_first == p.page_last {
+                    format!("p.{}", p.page_first)
+                } else {
+                    format!("pp.{}-{}", p.page_first, p.page_last)
+                };
+                println!(
+                    "\n[{}] {pages} · {}\n{}",
+                    p.id,
+                    p.heading_path.join(" > "),
+                    p.text
+                );
+            }
+            println!();
+        }
+    }
+    Ok(if out.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
