@@ -1,7 +1,8 @@
 //! Finding the encoder's files.
 //!
 //! Order (DESIGN.md): `--model DIR` → `PLANTHEMES_MODEL` → `models/<name>/` (under the
-//! working directory, then under the source checkout) → the Hugging Face cache
+//! working directory, then under the source checkout, as
+//! [`project_file`] finds it) → the Hugging Face cache
 //! (offline) → a Hugging Face hub download, unless `HF_HUB_OFFLINE=1` → an error that
 //! says how to fetch the model.
 //!
@@ -11,6 +12,7 @@
 use std::path::{Path, PathBuf};
 
 use super::EmbedError;
+use crate::paths::project_file;
 
 /// The default encoder's Hugging Face repository.
 pub const DEFAULT_MODEL: &str = "sentence-transformers/all-MiniLM-L6-v2";
@@ -76,18 +78,16 @@ pub fn resolve_model(request: &ModelRequest) -> Result<ModelLocation, EmbedError
     }
 
     let mut searched = Vec::new();
-    for base in model_roots() {
-        let dir = base.join(&name);
-        if dir.is_dir() {
-            check_complete(&dir)?;
-            return Ok(ModelLocation {
-                dir,
-                name,
-                origin: "models/",
-            });
-        }
-        searched.push(dir.display().to_string());
+    let dir = project_file(&format!("models/{name}"));
+    if dir.is_dir() {
+        check_complete(&dir)?;
+        return Ok(ModelLocation {
+            dir,
+            name,
+            origin: "models/",
+        });
     }
+    searched.push(dir.display().to_string());
 
     let cache = hf_hub::Cache::from_env();
     if let Some(dir) = from_hf_cache(&cache, &request.repo) {
@@ -141,20 +141,6 @@ fn short_name(repo: &str) -> String {
 
 fn folder_name(dir: &Path) -> Option<String> {
     dir.file_name().map(|n| n.to_string_lossy().into_owned())
-}
-
-/// `models/` under the working directory, then under this source checkout (so a
-/// binary run from elsewhere still finds a model fetched into the checkout).
-fn model_roots() -> Vec<PathBuf> {
-    let mut roots = vec![PathBuf::from("models")];
-    let checkout = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
-    let same = std::env::current_dir()
-        .map(|cwd| cwd.join("models") == checkout)
-        .unwrap_or(false);
-    if !same {
-        roots.push(checkout);
-    }
-    roots
 }
 
 fn from_hf_cache(cache: &hf_hub::Cache, repo: &str) -> Option<PathBuf> {

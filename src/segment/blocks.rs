@@ -6,6 +6,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::clean::BULLET;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BlockKind {
@@ -27,10 +29,6 @@ pub struct Block {
 
 static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(\d{1,2}(\.\d{1,2}){0,3})\.?\s+\p{Lu}").expect("valid regex: this is a bug")
-});
-static BULLET: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(•|-|\*|–|\d{1,2}[.)]|\([a-z0-9]\)|[a-z][.)])\s+")
-        .expect("valid regex: this is a bug")
 });
 
 /// A heading and its level, if `para` (one paragraph) is one.

@@ -54,7 +54,8 @@ static HYPHEN_BREAK: LazyLock<Regex> = LazyLock::new(|| {
 });
 static WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\p{L}+").expect("valid regex: this is a bug"));
-static BULLET: LazyLock<Regex> = LazyLock::new(|| {
+/// A bullet or list-number at the start of a line.
+pub(crate) static BULLET: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(•|-|\*|–|\d{1,2}[.)]|\([a-z0-9]\)|[a-z][.)])\s+")
         .expect("valid regex: this is a bug")
 });
