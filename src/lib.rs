@@ -8,6 +8,7 @@
 //! files ─ingest→ Document ─segment→ Passage ─embed→ Embedding ─classify→ Labels ─aggregate→ Coverage ─report→ CSV/JSON/HTML
 //! ```
 
+pub mod aggregate;
 pub mod classify;
 pub mod cli;
 pub mod embed;
@@ -16,7 +17,9 @@ pub mod eval;
 pub mod ingest;
 pub mod jsonl;
 pub mod paths;
+pub mod pipeline;
 pub mod report;
+pub mod round;
 pub mod segment;
 pub mod taxonomy;
 

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use super::{progress_bar, EncoderArgs};
+use crate::classify::Classifier as _;
 use crate::embed::{BertEncoder, Encoder, Truncation};
 use crate::paths::project_file;
 use crate::taxonomy::{Taxonomy, DEFAULT_TAXONOMY};
@@ -57,4 +58,118 @@ pub fn shown(path: &Path) -> String {
 /// The default head folder.
 pub fn default_head() -> PathBuf {
     project_file(crate::classify::DEFAULT_HEAD)
+}
+
+/// Which classifier codes the passages: shared by `run` (and any command that codes
+/// a round).
+#[derive(Debug, Clone, clap::Args)]
+pub struct ClassifierChoice {
+    /// The classifier [default: linear, the trained default head].
+    #[arg(long, value_enum, default_value = "linear")]
+    pub classifier: Kind,
+
+    /// Head folder for the linear classifier [default: models/heads/default].
+    #[arg(long, value_name = "DIR")]
+    pub head: Option<PathBuf>,
+
+    /// Taxonomy file [default: corpus/taxonomy.toml].
+    #[arg(long, value_name = "FILE")]
+    pub taxonomy: Option<PathBuf>,
+
+    /// Cosine threshold of the prototype classifier.
+    #[arg(long, default_value_t = crate::classify::prototype::DEFAULT_THRESHOLD)]
+    pub prototype_threshold: f32,
+}
+
+/// The classifiers a round can be coded with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Kind {
+    /// The trained head (--head, default models/heads/default).
+    Linear,
+    /// Zero-shot cosine to label descriptions and exemplars.
+    Prototype,
+    /// Taxonomy keyword lexicon.
+    Keyword,
+}
+
+/// A classifier ready to run, with the encoder it needs and what reports record.
+pub struct Built {
+    pub classifier: Box<dyn crate::classify::Classifier>,
+    pub encoder: Option<BertEncoder>,
+    pub encoder_info: Option<crate::report::EncoderInfo>,
+    pub info: crate::report::ClassifierInfo,
+    /// The encoder's longest input, when there is an encoder.
+    pub max_tokens: Option<usize>,
+}
+
+/// Loads the encoder (when the classifier needs one) and the classifier.
+pub fn build_classifier(
+    choice: &ClassifierChoice,
+    taxonomy: &Taxonomy,
+    encoder_args: &EncoderArgs,
+) -> anyhow::Result<Built> {
+    use crate::classify::{KeywordClassifier, LinearClassifier, PrototypeClassifier};
+    use crate::report::{ClassifierInfo, EncoderInfo};
+
+    let encoder = match choice.classifier {
+        Kind::Keyword => None,
+        Kind::Linear | Kind::Prototype => Some(load_encoder(encoder_args)?),
+    };
+    let encoder_info = encoder.as_ref().map(|e| EncoderInfo {
+        id: e.id().to_string(),
+        weight_hash: e.weight_hash().to_string(),
+        model_dir: e.dir().display().to_string(),
+        device: format!("{:?}", encoder_args.device).to_lowercase(),
+    });
+    let (classifier, info): (Box<dyn crate::classify::Classifier>, ClassifierInfo) =
+        match (choice.classifier, &encoder) {
+            (Kind::Keyword, _) => (
+                Box::new(KeywordClassifier::new(taxonomy, 1)?),
+                ClassifierInfo {
+                    name: "keyword".into(),
+                    kind: "keyword".into(),
+                    head: None,
+                    dev_metrics: None,
+                },
+            ),
+            (Kind::Prototype, Some(encoder)) => (
+                Box::new(PrototypeClassifier::new(
+                    taxonomy,
+                    encoder,
+                    choice.prototype_threshold,
+                )?),
+                ClassifierInfo {
+                    name: "prototype".into(),
+                    kind: "prototype".into(),
+                    head: None,
+                    dev_metrics: None,
+                },
+            ),
+            (Kind::Linear, Some(encoder)) => {
+                let dir = choice.head.clone().unwrap_or_else(default_head);
+                let head = LinearClassifier::load(&dir, taxonomy, encoder.id())?;
+                let info = ClassifierInfo {
+                    name: head.name().to_string(),
+                    kind: "linear".into(),
+                    head: Some(dir.display().to_string()),
+                    dev_metrics: Some(head.meta().dev_metrics.clone()),
+                };
+                (Box::new(head), info)
+            }
+            (_, None) => unreachable!("an encoder is loaded for embedding classifiers"),
+        };
+    if classifier.labels() != taxonomy.ids() {
+        anyhow::bail!(
+            "classifier {} has labels that differ from the taxonomy",
+            classifier.name()
+        );
+    }
+    let max_tokens = encoder.as_ref().map(|e| e.max_tokens());
+    Ok(Built {
+        classifier,
+        encoder,
+        encoder_info,
+        info,
+        max_tokens,
+    })
 }

@@ -7,6 +7,8 @@ mod agree;
 mod common;
 mod embed;
 mod eval;
+mod report;
+mod run;
 mod segment;
 mod train;
 
@@ -31,6 +33,10 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// The main job: code a round of plans and report coverage per ICS, with evidence.
+    Run(run::RunArgs),
+    /// Rebuild a finished run's outputs from its passages (e.g. after new thresholds).
+    Report(report::ReportArgs),
     /// Embed passages: JSON Lines {"id","text"} in, {"id","embedding"} out.
     Embed(embed::EmbedArgs),
     /// Show the passages of documents, with pages and headings.
@@ -84,7 +90,7 @@ pub struct EncoderArgs {
 }
 
 impl EncoderArgs {
-    fn request(&self) -> ModelRequest {
+    pub(crate) fn request(&self) -> ModelRequest {
         ModelRequest {
             dir: self.model.clone(),
             repo: self.model_id.clone(),
@@ -106,6 +112,8 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose);
     let result = match cli.command {
+        Command::Run(args) => run::run(&args),
+        Command::Report(args) => report::run(&args),
         Command::Embed(args) => embed::run(&args),
         Command::Segment(args) => segment::run(&args),
         Command::Train(args) => train::run(&args),

@@ -1,5 +1,531 @@
-//! The `report` stage: coverage → files. Every file is written atomically.
+//! The `report` stage: coded passages and the run's record → every output file.
+//!
+//! A run directory holds `passages.jsonl` (every passage with provenance, scores and
+//! labels) and `report.json` (the run's record: tool, encoder, classifier, taxonomy,
+//! thresholds, presence rule, timings, documents, errors). Everything else
+//! (`coverage.csv`, `summary.csv`, `alignment.csv`, `documents.csv`, `errors.csv`,
+//! `report.html`) is derived from those two by [`write_outputs`], which is what
+//! `planthemes report RUN_DIR` runs again after thresholds change. Every file is
+//! written atomically.
 
 pub mod atomic;
+mod html;
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
 
 pub use atomic::write_atomic;
+
+use crate::aggregate::{aggregate, Coded, Coverage, NationalRow, Presence};
+use crate::classify::linear::DevMetrics;
+use crate::round::{Confidence, DocKind};
+
+/// One line of `passages.jsonl`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PassageRecord {
+    /// `<document id>#<n>`.
+    pub id: String,
+    pub doc: String,
+    pub ics: String,
+    pub kind: DocKind,
+    pub page_first: u32,
+    pub page_last: u32,
+    pub heading_path: Vec<String>,
+    /// Byte range in the document's cleaned text.
+    pub span: [usize; 2],
+    pub text: String,
+    /// Score per label id.
+    pub scores: BTreeMap<String, f32>,
+    /// Labels whose score reaches the threshold, in taxonomy order.
+    pub labels: Vec<String>,
+}
+
+/// A document that was coded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentRecord {
+    pub id: String,
+    /// Path relative to the round folder.
+    pub file: String,
+    pub format: String,
+    pub title: Option<String>,
+    pub year: Option<String>,
+    pub ics: String,
+    pub ics_confidence: Confidence,
+    pub ics_basis: String,
+    pub kind: DocKind,
+    pub kind_confidence: Confidence,
+    pub kind_basis: String,
+    pub pages: usize,
+    pub passages: usize,
+}
+
+/// A document that could not be coded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorRecord {
+    pub file: String,
+    pub reason: String,
+}
+
+/// A label as reports show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LabelInfo {
+    pub id: String,
+    pub name: String,
+    pub group: String,
+    pub core: bool,
+    pub description: String,
+}
+
+/// The encoder a run used.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EncoderInfo {
+    /// Model name and weight hash, e.g. `all-MiniLM-L6-v2@5c7a…`.
+    pub id: String,
+    pub weight_hash: String,
+    pub model_dir: String,
+    pub device: String,
+}
+
+/// The classifier a run used.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassifierInfo {
+    pub name: String,
+    /// `linear`, `prototype` or `keyword`.
+    pub kind: String,
+    /// The head folder, for `linear`.
+    pub head: Option<String>,
+    /// What the head measured on dev data when it was trained.
+    pub dev_metrics: Option<DevMetrics>,
+}
+
+/// Counts for the closing summary.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Counts {
+    pub documents: usize,
+    pub coded: usize,
+    pub failed: usize,
+    pub pages: usize,
+    pub passages: usize,
+}
+
+/// `report.json`: the record of a run, enough to rebuild every other output from
+/// `passages.jsonl`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub tool: String,
+    pub version: String,
+    /// When the run started (UTC, RFC 3339).
+    pub created: String,
+    /// The round folder or manifest, as given.
+    pub round: String,
+    pub manifest: Option<String>,
+    pub encoder: Option<EncoderInfo>,
+    pub classifier: ClassifierInfo,
+    pub taxonomy: String,
+    pub taxonomy_hash: String,
+    pub labels: Vec<LabelInfo>,
+    /// Decision threshold per label id; edit and run `planthemes report` to re-code.
+    pub thresholds: BTreeMap<String, f32>,
+    pub presence: Presence,
+    /// Seconds per stage, in pipeline order.
+    pub timings: Vec<(String, f64)>,
+    pub counts: Counts,
+    pub documents: Vec<DocumentRecord>,
+    pub errors: Vec<ErrorRecord>,
+    /// National counts (derived; rewritten by every rebuild).
+    #[serde(default, skip_deserializing)]
+    pub national: Vec<NationalRow>,
+}
+
+/// The output files, in the order they are written. `passages.jsonl` first and
+/// `report.json` last, so that a run killed while writing leaves either the old
+/// record or a complete new one.
+pub const OUTPUTS: [&str; 8] = [
+    "passages.jsonl",
+    "coverage.csv",
+    "summary.csv",
+    "alignment.csv",
+    "documents.csv",
+    "errors.csv",
+    "report.html",
+    "report.json",
+];
+
+/// Re-decides every passage's labels from its scores and the record's thresholds.
+pub fn apply_thresholds(record: &RunRecord, passages: &mut [PassageRecord]) {
+    for p in passages {
+        p.labels = record
+            .labels
+            .iter()
+            .filter(|l| {
+                let threshold = record.thresholds.get(&l.id).copied().unwrap_or(f32::INFINITY);
+                p.scores.get(&l.id).is_some_and(|s| *s >= threshold)
+            })
+            .map(|l| l.id.clone())
+            .collect();
+    }
+}
+
+/// Aggregates and writes every output into `dir`. Stale temporary files from an
+/// interrupted earlier write are removed first.
+pub fn write_outputs(
+    dir: &Path,
+    record: &mut RunRecord,
+    passages: &[PassageRecord],
+) -> io::Result<Coverage> {
+    std::fs::create_dir_all(dir)?;
+    remove_partials(dir)?;
+    let coverage = coverage_of(record, passages);
+    record.national = coverage.national.clone();
+
+    write_atomic(&dir.join("passages.jsonl"), |w| {
+        for p in passages {
+            serde_json::to_writer(&mut *w, p)?;
+            w.write_all(b"\n")?;
+        }
+        Ok(())
+    })?;
+    write_atomic(&dir.join("coverage.csv"), |w| {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record([
+            "ics", "kind", "label", "passages", "total", "share", "present", "max_score",
+            "evidence",
+        ])?;
+        for r in &coverage.coverage {
+            out.write_record([
+                r.ics.as_str(),
+                r.kind.as_str(),
+                &r.label,
+                &r.passages.to_string(),
+                &r.total.to_string(),
+                &format!("{:.4}", r.share),
+                if r.present { "true" } else { "false" },
+                &fmt_score(r.max_score),
+                &r.evidence.join(";"),
+            ])?;
+        }
+        out.flush()
+    })?;
+    write_atomic(&dir.join("summary.csv"), |w| {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record([
+            "label", "group", "kind", "present", "systems", "share", "passages", "statement",
+        ])?;
+        for r in &coverage.national {
+            let group = record
+                .labels
+                .iter()
+                .find(|l| l.id == r.label)
+                .map_or("", |l| l.group.as_str());
+            let share = if r.systems == 0 {
+                0.0
+            } else {
+                r.present as f64 / r.systems as f64
+            };
+            out.write_record([
+                r.label.as_str(),
+                group,
+                r.kind.as_str(),
+                &r.present.to_string(),
+                &r.systems.to_string(),
+                &format!("{share:.4}"),
+                &r.passages.to_string(),
+                &format!("{} of {} {}", r.present, r.systems, kind_plural(r.kind)),
+            ])?;
+        }
+        out.flush()
+    })?;
+    write_atomic(&dir.join("alignment.csv"), |w| {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record([
+            "ics", "kind_a", "kind_b", "label", "present_a", "present_b", "share_a", "share_b",
+            "change", "profile_cosine",
+        ])?;
+        for r in &coverage.alignment {
+            out.write_record([
+                r.ics.as_str(),
+                r.kind_a.as_str(),
+                r.kind_b.as_str(),
+                &r.label,
+                &r.present_a.to_string(),
+                &r.present_b.to_string(),
+                &format!("{:.4}", r.share_a),
+                &format!("{:.4}", r.share_b),
+                change_str(r.change),
+                &format!("{:.4}", r.profile_cosine),
+            ])?;
+        }
+        out.flush()
+    })?;
+    write_atomic(&dir.join("documents.csv"), |w| {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record([
+            "file", "id", "ics", "ics_confidence", "ics_basis", "kind", "kind_confidence",
+            "kind_basis", "title", "year", "format", "pages", "passages",
+        ])?;
+        for d in &record.documents {
+            out.write_record([
+                d.file.as_str(),
+                &d.id,
+                &d.ics,
+                confidence_str(d.ics_confidence),
+                &d.ics_basis,
+                d.kind.as_str(),
+                confidence_str(d.kind_confidence),
+                &d.kind_basis,
+                d.title.as_deref().unwrap_or(""),
+                d.year.as_deref().unwrap_or(""),
+                &d.format,
+                &d.pages.to_string(),
+                &d.passages.to_string(),
+            ])?;
+        }
+        out.flush()
+    })?;
+    write_atomic(&dir.join("errors.csv"), |w| {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record(["file", "reason"])?;
+        for e in &record.errors {
+            out.write_record([e.file.as_str(), &e.reason])?;
+        }
+        out.flush()
+    })?;
+    let page = html::render(record, passages, &coverage)
+        .map_err(|e| io::Error::other(format!("rendering report.html: {e:#}")))?;
+    write_atomic(&dir.join("report.html"), |w| w.write_all(page.as_bytes()))?;
+    write_atomic(&dir.join("report.json"), |w| {
+        serde_json::to_writer_pretty(&mut *w, record)?;
+        w.write_all(b"\n")
+    })?;
+    Ok(coverage)
+}
+
+/// Aggregates a run's passages with its record's presence rule.
+pub fn coverage_of(record: &RunRecord, passages: &[PassageRecord]) -> Coverage {
+    let labels: Vec<String> = record.labels.iter().map(|l| l.id.clone()).collect();
+    let scores: Vec<Vec<f32>> = passages
+        .iter()
+        .map(|p| {
+            labels
+                .iter()
+                .map(|l| p.scores.get(l).copied().unwrap_or(f32::NEG_INFINITY))
+                .collect()
+        })
+        .collect();
+    let decisions: Vec<Vec<bool>> = passages
+        .iter()
+        .map(|p| labels.iter().map(|l| p.labels.contains(l)).collect())
+        .collect();
+    let coded: Vec<Coded<'_>> = passages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| Coded {
+            id: &p.id,
+            ics: &p.ics,
+            kind: p.kind,
+            scores: &scores[i],
+            labels: &decisions[i],
+        })
+        .collect();
+    let documents: Vec<(String, DocKind)> = record
+        .documents
+        .iter()
+        .map(|d| (d.ics.clone(), d.kind))
+        .collect();
+    aggregate(&labels, &coded, &documents, record.presence)
+}
+
+/// Reads a finished run: its record and passages.
+pub fn read_run(dir: &Path) -> anyhow::Result<(RunRecord, Vec<PassageRecord>)> {
+    use anyhow::Context;
+    let record_path = dir.join("report.json");
+    let text = std::fs::read_to_string(&record_path).with_context(|| {
+        format!(
+            "{}: cannot read the run record; is {} a finished run folder?",
+            record_path.display(),
+            dir.display()
+        )
+    })?;
+    let record: RunRecord = serde_json::from_str(&text)
+        .with_context(|| format!("{}: not a planthemes run record", record_path.display()))?;
+    let passages_path = dir.join("passages.jsonl");
+    let passages = match crate::jsonl::read_jsonl::<PassageRecord>(&passages_path) {
+        Ok(p) => p,
+        Err(crate::jsonl::JsonlError::Empty { .. }) => Vec::new(),
+        Err(e) => return Err(e.into()),
+    };
+    Ok((record, passages))
+}
+
+/// Removes `.NAME.*.partial` files left by a write that was killed.
+fn remove_partials(dir: &Path) -> io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') && name.ends_with(".partial") && entry.path().is_file() {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
+}
+
+fn fmt_score(s: f32) -> String {
+    if s.is_finite() {
+        format!("{s:.4}")
+    } else {
+        String::new()
+    }
+}
+
+pub(crate) fn kind_plural(kind: DocKind) -> &'static str {
+    match kind {
+        DocKind::Strategy => "strategies",
+        DocKind::Jfp => "joint forward plans",
+        DocKind::Hwb => "health and wellbeing strategies",
+        DocKind::Other => "other documents",
+    }
+}
+
+pub(crate) fn change_str(c: crate::aggregate::Change) -> &'static str {
+    use crate::aggregate::Change;
+    match c {
+        Change::Kept => "kept",
+        Change::Dropped => "dropped",
+        Change::Added => "added",
+        Change::Neither => "neither",
+    }
+}
+
+pub(crate) fn confidence_str(c: Confidence) -> &'static str {
+    match c {
+        Confidence::Given => "given",
+        Confidence::High => "high",
+        Confidence::Medium => "medium",
+        Confidence::Low => "low",
+        Confidence::None => "none",
+    }
+}
+
+/// Where outputs go by default: `runs/<UTC timestamp>/`.
+pub fn default_out_dir(now: std::time::SystemTime) -> PathBuf {
+    let stamp: chrono::DateTime<chrono::Utc> = now.into();
+    PathBuf::from("runs").join(stamp.format("%Y-%m-%dT%H%M%SZ").to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record() -> RunRecord {
+        let label = |id: &str| LabelInfo {
+            id: id.into(),
+            name: id.into(),
+            group: "approach".into(),
+            core: true,
+            description: String::new(),
+        };
+        RunRecord {
+            tool: "planthemes".into(),
+            version: "0".into(),
+            created: "2026-01-01T00:00:00Z".into(),
+            round: "r".into(),
+            manifest: None,
+            encoder: None,
+            classifier: ClassifierInfo {
+                name: "keyword".into(),
+                kind: "keyword".into(),
+                head: None,
+                dev_metrics: None,
+            },
+            taxonomy: "t".into(),
+            taxonomy_hash: "h".into(),
+            labels: vec![label("housing"), label("access")],
+            thresholds: [("housing".into(), 0.5), ("access".into(), 0.5)].into(),
+            presence: Presence { min_passages: 1 },
+            timings: vec![("read".into(), 0.1)],
+            counts: Counts::default(),
+            documents: vec![DocumentRecord {
+                id: "a".into(),
+                file: "a.md".into(),
+                format: "markdown".into(),
+                title: None,
+                year: None,
+                ics: "Devon <One>".into(),
+                ics_confidence: Confidence::Given,
+                ics_basis: "manifest".into(),
+                kind: DocKind::Strategy,
+                kind_confidence: Confidence::Given,
+                kind_basis: "manifest".into(),
+                pages: 1,
+                passages: 1,
+            }],
+            errors: vec![ErrorRecord {
+                file: "bad.pdf".into(),
+                reason: "corrupt </script> PDF".into(),
+            }],
+            national: Vec::new(),
+        }
+    }
+
+    fn passage(score_housing: f32) -> PassageRecord {
+        PassageRecord {
+            id: "a#1".into(),
+            doc: "a".into(),
+            ics: "Devon <One>".into(),
+            kind: DocKind::Strategy,
+            page_first: 2,
+            page_last: 2,
+            heading_path: vec!["Homes".into()],
+            span: [0, 10],
+            text: "Cold homes </script><b>".into(),
+            scores: [("housing".into(), score_housing), ("access".into(), 0.1)].into(),
+            labels: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn thresholds_re_decide_labels_and_outputs_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut rec = record();
+        let mut passages = vec![passage(0.7)];
+        apply_thresholds(&rec, &mut passages);
+        assert_eq!(passages[0].labels, ["housing"]);
+        write_outputs(dir.path(), &mut rec, &passages).unwrap();
+        for name in OUTPUTS {
+            assert!(dir.path().join(name).is_file(), "{name}");
+        }
+        let coverage = std::fs::read_to_string(dir.path().join("coverage.csv")).unwrap();
+        assert!(
+            coverage.contains("Devon <One>,strategy,housing,1,1,1.0000,true,0.7000,a#1"),
+            "{coverage}"
+        );
+        let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+        assert!(!html.contains("</script><b>"), "passage text must be escaped");
+        assert_eq!(html.matches("</script>").count(), html.matches("<script").count());
+
+        let (mut back, mut read_passages) = read_run(dir.path()).unwrap();
+        assert_eq!(read_passages, passages);
+        back.thresholds.insert("housing".into(), 0.9);
+        apply_thresholds(&back, &mut read_passages);
+        assert!(read_passages[0].labels.is_empty());
+        write_outputs(dir.path(), &mut back, &read_passages).unwrap();
+        let coverage = std::fs::read_to_string(dir.path().join("coverage.csv")).unwrap();
+        assert!(coverage.contains("Devon <One>,strategy,housing,0,1,0.0000,false"));
+    }
+
+    #[test]
+    fn stale_partials_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(".coverage.csv.x1.partial"), "half").unwrap();
+        write_outputs(dir.path(), &mut record(), &[passage(0.1)]).unwrap();
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(names.iter().all(|n| !n.ends_with(".partial")), "{names:?}");
+        assert_eq!(names.len(), OUTPUTS.len());
+    }
+}

@@ -1,0 +1,73 @@
+//! `planthemes report RUN_DIR`: rebuild every output of a finished run from its
+//! `passages.jsonl` and `report.json`, e.g. after editing thresholds there or with
+//! `--threshold`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+use clap::Args;
+
+use super::run::{print_summary, status};
+use crate::report::{apply_thresholds, read_run, write_outputs};
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// A folder written by `planthemes run`.
+    run_dir: PathBuf,
+
+    /// Set a label's threshold, e.g. `--threshold anchor_roles=0.6` (repeatable);
+    /// saved in report.json.
+    #[arg(long, value_name = "LABEL=SCORE")]
+    threshold: Vec<String>,
+
+    /// Passages that must carry a theme for it to count as present; saved in
+    /// report.json.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    min_passages: Option<u64>,
+}
+
+pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let (mut record, mut passages) = read_run(&args.run_dir)?;
+    for setting in &args.threshold {
+        let Some((label, value)) = setting.split_once('=') else {
+            bail!("--threshold {setting:?}: expected LABEL=SCORE, e.g. access=0.5");
+        };
+        let label = label.trim();
+        if !record.labels.iter().any(|l| l.id == label) {
+            bail!(
+                "--threshold {setting:?}: no label {label:?} in this run (labels: {})",
+                record
+                    .labels
+                    .iter()
+                    .map(|l| l.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        let value: f32 = value
+            .trim()
+            .parse()
+            .ok()
+            .filter(|v: &f32| v.is_finite())
+            .with_context(|| format!("--threshold {setting:?}: the score is not a number"))?;
+        record.thresholds.insert(label.to_string(), value);
+    }
+    if let Some(n) = args.min_passages {
+        record.presence.min_passages = n as usize;
+    }
+    apply_thresholds(&record, &mut passages);
+    let load_secs = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    write_outputs(&args.run_dir, &mut record, &passages)
+        .with_context(|| format!("{}: cannot write the outputs", args.run_dir.display()))?;
+    print_summary(
+        &record,
+        &args.run_dir,
+        load_secs,
+        started.elapsed().as_secs_f64(),
+    );
+    Ok(status(&record))
+}

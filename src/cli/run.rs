@@ -1,0 +1,217 @@
+//! `planthemes run [ROUND_DIR|MANIFEST]`: the main job. Codes a whole round and writes
+//! the coverage tables and the HTML report, with one progress line across stages and
+//! a closing summary.
+//!
+//! Exit status: 0 every document coded; 1 finished, but some documents failed (listed
+//! in `errors.csv`, the report and the summary); 2 nothing could run.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::Args;
+
+use super::common::{build_classifier, load_taxonomy, shown, ClassifierChoice};
+use super::{ingest_options, EncoderArgs};
+use crate::aggregate::Presence;
+use crate::embed::ModelTokenizer;
+use crate::ingest::manifest::IcsTable;
+use crate::paths::project_file;
+use crate::pipeline::{self, Components, Progress, Settings};
+use crate::report::{confidence_str, default_out_dir, RunRecord};
+use crate::round::{self, Confidence};
+use crate::segment::SegmentOptions;
+
+/// The round `run` codes when given none.
+pub const SAMPLE_ROUND: &str = "corpus/rounds/sample";
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// A round folder (documents, optionally manifest.csv) or a manifest file
+    /// [default: the bundled sample round, corpus/rounds/sample].
+    round: Option<PathBuf>,
+
+    /// Output folder [default: runs/<UTC time>/].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+
+    #[command(flatten)]
+    classifier: ClassifierChoice,
+
+    /// Passages that must carry a theme for it to count as present in a document.
+    #[arg(long, default_value_t = Presence::default().min_passages as u64,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    min_passages: u64,
+
+    /// Most tokens in a passage, counted by the encoder's tokenizer.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(16..=512))]
+    max_tokens: u64,
+
+    /// The ICS table used to recognise systems [default: corpus/ics.csv].
+    #[arg(long, value_name = "FILE")]
+    ics: Option<PathBuf>,
+
+    /// libpdfium.so [default: PLANTHEMES_PDFIUM, then vendor/pdfium/].
+    #[arg(long, value_name = "FILE")]
+    pdfium: Option<PathBuf>,
+
+    /// Seconds allowed for reading one document.
+    #[arg(long, default_value_t = 120)]
+    timeout: u64,
+
+    #[command(flatten)]
+    encoder: EncoderArgs,
+}
+
+pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let input = args
+        .round
+        .clone()
+        .unwrap_or_else(|| project_file(SAMPLE_ROUND));
+    let plan = round::plan(&input)?;
+    let taxonomy_path = args
+        .classifier
+        .taxonomy
+        .clone()
+        .unwrap_or_else(|| project_file(crate::taxonomy::DEFAULT_TAXONOMY));
+    let taxonomy = load_taxonomy(Some(&taxonomy_path))?;
+    let ics_path = args.ics.clone().unwrap_or_else(|| project_file("corpus/ics.csv"));
+    let ics = IcsTable::load(&ics_path)?;
+    let tokenizer = ModelTokenizer::load(&args.encoder.request())?;
+    let built = build_classifier(&args.classifier, &taxonomy, &args.encoder)?;
+    let out = match &args.out {
+        Some(dir) => dir.clone(),
+        None => default_out_dir(std::time::SystemTime::now()),
+    };
+    if out.exists() && !out.is_dir() {
+        anyhow::bail!("{}: --out must be a folder", out.display());
+    }
+    std::fs::create_dir_all(&out)
+        .with_context(|| format!("{}: cannot create the output folder", out.display()))?;
+    let setup_secs = started.elapsed().as_secs_f64();
+
+    let mut ingest = ingest_options(args.pdfium.clone());
+    ingest.timeout = std::time::Duration::from_secs(args.timeout.max(1));
+    let settings = Settings {
+        round: shown(&input),
+        out: out.clone(),
+        segment: SegmentOptions {
+            max_tokens: (args.max_tokens as usize).min(built.max_tokens.unwrap_or(usize::MAX)),
+        },
+        ingest,
+        presence: Presence {
+            min_passages: args.min_passages as usize,
+        },
+    };
+    let parts = Components {
+        taxonomy: &taxonomy,
+        taxonomy_path: &taxonomy_path,
+        ics: &ics,
+        tokens: &tokenizer,
+        lexicon: &tokenizer,
+        encoder: built.encoder.as_ref().map(|e| e as &dyn crate::embed::Encoder),
+        encoder_info: built.encoder_info.clone(),
+        classifier: built.classifier.as_ref(),
+        classifier_info: built.info.clone(),
+    };
+    let bar = StageBar::new();
+    let outcome = pipeline::run(&plan, &parts, &settings, &bar)?;
+    print_summary(&outcome.record, &out, setup_secs, outcome.report_secs);
+    Ok(status(&outcome.record))
+}
+
+/// 0 all coded, 1 some failed, 2 none coded.
+pub(crate) fn status(record: &RunRecord) -> ExitCode {
+    if record.counts.coded == 0 {
+        ExitCode::from(2)
+    } else if record.counts.failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+pub(crate) fn print_summary(record: &RunRecord, out: &Path, setup_secs: f64, report_secs: f64) {
+    let c = &record.counts;
+    eprintln!(
+        "coded {} of {} document(s): {} page(s), {} passage(s); classifier {}",
+        c.coded, c.documents, c.pages, c.passages, record.classifier.name
+    );
+    let mut stages = vec![format!("setup {setup_secs:.1} s")];
+    stages.extend(
+        record
+            .timings
+            .iter()
+            .map(|(stage, secs)| format!("{stage} {secs:.1} s")),
+    );
+    stages.push(format!("report {report_secs:.1} s"));
+    eprintln!("time: {}", stages.join(" · "));
+    let guessed: Vec<_> = record
+        .documents
+        .iter()
+        .filter(|d| d.ics_confidence != Confidence::Given || d.kind_confidence != Confidence::Given)
+        .collect();
+    if !guessed.is_empty() {
+        eprintln!("guessed (no manifest entry; check documents.csv):");
+        for d in guessed {
+            eprintln!(
+                "  {}: ICS {} ({}; {}), kind {} ({}; {})",
+                d.file,
+                d.ics,
+                confidence_str(d.ics_confidence),
+                d.ics_basis,
+                d.kind.as_str(),
+                confidence_str(d.kind_confidence),
+                d.kind_basis
+            );
+        }
+    }
+    if !record.errors.is_empty() {
+        eprintln!("failed ({}):", record.errors.len());
+        for e in &record.errors {
+            eprintln!("  {}: {}", e.file, e.reason);
+        }
+    }
+    println!("report: {}", out.join("report.html").display());
+}
+
+/// One progress line across stages, on a terminal only.
+struct StageBar {
+    bar: indicatif::ProgressBar,
+}
+
+impl StageBar {
+    fn new() -> Self {
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(0),
+            indicatif::ProgressDrawTarget::stderr(),
+        );
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {msg:<16} [{bar:30}] {pos}/{len} ({elapsed}, eta {eta})",
+            )
+            .expect("progress template is valid: this is a bug")
+            .progress_chars("=> "),
+        );
+        StageBar { bar }
+    }
+}
+
+impl Progress for StageBar {
+    fn stage(&self, name: &str, len: u64) {
+        self.bar.set_message(name.to_string());
+        self.bar.set_length(len);
+        self.bar.set_position(0);
+        self.bar.reset_eta();
+    }
+
+    fn set(&self, done: u64) {
+        self.bar.set_position(done);
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}

@@ -1,0 +1,302 @@
+//! The main job: a round → ingest → segment → embed → classify → aggregate → report.
+//!
+//! Documents are independent, so reading and segmenting run in parallel per document
+//! (each PDF, HTML or DOCX in its own worker process); embedding then runs over all
+//! passages in length-sorted batches. A document that cannot be read becomes a row of
+//! `errors.csv`, and the rest of the round carries on.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::aggregate::{Coverage, Presence};
+use crate::classify::{Classifier, Input};
+use crate::embed::Encoder;
+use crate::ingest::manifest::IcsTable;
+use crate::ingest::{self, IngestOptions};
+use crate::report::{
+    apply_thresholds, write_outputs, ClassifierInfo, Counts, DocumentRecord, EncoderInfo,
+    ErrorRecord, LabelInfo, PassageRecord, RunRecord,
+};
+use crate::round::{identify, Plan};
+use crate::segment::{split, Lexicon, Passage, SegmentOptions, TokenCount};
+use crate::taxonomy::Taxonomy;
+
+/// Reports how far a stage has got; the CLI draws it as one progress line.
+pub trait Progress: Sync {
+    /// A new stage with `len` steps.
+    fn stage(&self, name: &str, len: u64);
+    /// Steps done so far in the current stage.
+    fn set(&self, done: u64);
+    /// The run is over.
+    fn finish(&self) {}
+}
+
+/// No progress display.
+pub struct Quiet;
+
+impl Progress for Quiet {
+    fn stage(&self, _: &str, _: u64) {}
+    fn set(&self, _: u64) {}
+}
+
+/// What a run needs besides the round.
+pub struct Components<'a> {
+    pub taxonomy: &'a Taxonomy,
+    pub taxonomy_path: &'a Path,
+    pub ics: &'a IcsTable,
+    pub tokens: &'a (dyn TokenCount + Sync),
+    pub lexicon: &'a (dyn Lexicon + Sync),
+    /// Needed when the classifier needs embeddings.
+    pub encoder: Option<&'a dyn Encoder>,
+    pub encoder_info: Option<EncoderInfo>,
+    pub classifier: &'a dyn Classifier,
+    pub classifier_info: ClassifierInfo,
+}
+
+/// How to run.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The round as the user gave it (folder or manifest), for the record.
+    pub round: String,
+    pub out: PathBuf,
+    pub segment: SegmentOptions,
+    pub ingest: IngestOptions,
+    pub presence: Presence,
+}
+
+/// A finished run.
+pub struct Outcome {
+    pub record: RunRecord,
+    pub coverage: Coverage,
+    /// Seconds spent aggregating and writing the outputs.
+    pub report_secs: f64,
+}
+
+/// Errors that stop a whole run (a bad document never does).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("embedding passages: {0}")]
+    Embed(#[from] crate::embed::EmbedError),
+    #[error("classifying passages: {0}")]
+    Classify(#[from] crate::classify::ClassifyError),
+    #[error("{}: cannot write the outputs ({source})", dir.display())]
+    Write {
+        dir: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+struct Read {
+    document: DocumentRecord,
+    passages: Vec<Passage>,
+}
+
+/// Runs the whole pipeline on a planned round and writes every output.
+pub fn run(
+    plan: &Plan,
+    parts: &Components<'_>,
+    settings: &Settings,
+    progress: &dyn Progress,
+) -> Result<Outcome, RunError> {
+    let created: chrono::DateTime<chrono::Utc> = std::time::SystemTime::now().into();
+    let mut timings = Vec::new();
+
+    // Read and segment, one document per task.
+    let started = Instant::now();
+    progress.stage("reading", plan.documents.len() as u64);
+    let done = AtomicU64::new(0);
+    let results: Vec<Result<Read, ErrorRecord>> = plan
+        .documents
+        .par_iter()
+        .map(|planned| {
+            let result = ingest::read(&planned.path, &settings.ingest);
+            let out = match result {
+                Ok(mut doc) => {
+                    doc.id = planned.id.clone();
+                    let identity = identify(planned, Some(&doc), parts.ics);
+                    let segmented = split(&doc, parts.tokens, parts.lexicon, &settings.segment);
+                    Ok(Read {
+                        document: DocumentRecord {
+                            id: planned.id.clone(),
+                            file: planned.file.clone(),
+                            format: format!("{:?}", doc.format).to_lowercase(),
+                            title: identity.title,
+                            year: identity.year,
+                            ics: identity.ics,
+                            ics_confidence: identity.ics_confidence,
+                            ics_basis: identity.ics_basis,
+                            kind: identity.kind,
+                            kind_confidence: identity.kind_confidence,
+                            kind_basis: identity.kind_basis,
+                            pages: doc.pages.len(),
+                            passages: segmented.passages.len(),
+                        },
+                        passages: segmented.passages,
+                    })
+                }
+                Err(e) => Err(ErrorRecord {
+                    file: planned.file.clone(),
+                    reason: e.reason.to_string(),
+                }),
+            };
+            progress.set(done.fetch_add(1, Ordering::Relaxed) + 1);
+            out
+        })
+        .collect();
+    timings.push(("read and segment".to_string(), started.elapsed().as_secs_f64()));
+
+    let mut errors: Vec<ErrorRecord> = plan
+        .problems
+        .iter()
+        .map(|p| ErrorRecord {
+            file: p.file.clone(),
+            reason: p.reason.clone(),
+        })
+        .collect();
+    let mut documents = Vec::new();
+    let mut passages: Vec<(usize, Passage)> = Vec::new();
+    for result in results {
+        match result {
+            Ok(read) => {
+                let d = documents.len();
+                documents.push(read.document);
+                passages.extend(read.passages.into_iter().map(|p| (d, p)));
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+
+    // Embed.
+    let texts: Vec<&str> = passages.iter().map(|(_, p)| p.text.as_str()).collect();
+    let vectors = if parts.classifier.needs_embeddings() {
+        let encoder = parts.encoder.ok_or_else(|| {
+            crate::classify::ClassifyError::NoEmbedding(parts.classifier.name().to_string())
+        })?;
+        let started = Instant::now();
+        progress.stage("embedding", texts.len() as u64);
+        let encoded = encoder.encode_observed(&texts, &|n| progress.set(n as u64))?;
+        if !encoded.truncated.is_empty() {
+            tracing::warn!(
+                "{} passage(s) were longer than the encoder's {} tokens and were truncated",
+                encoded.truncated.len(),
+                encoder.max_tokens()
+            );
+        }
+        timings.push(("embed".to_string(), started.elapsed().as_secs_f64()));
+        encoded.vectors
+    } else {
+        Vec::new()
+    };
+
+    // Classify.
+    let started = Instant::now();
+    progress.stage("classifying", texts.len() as u64);
+    let inputs: Vec<Input<'_>> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, text)| Input {
+            text,
+            embedding: vectors.get(i).map(Vec::as_slice),
+        })
+        .collect();
+    let scores = parts.classifier.score(&inputs)?;
+    progress.set(texts.len() as u64);
+    timings.push(("classify".to_string(), started.elapsed().as_secs_f64()));
+    drop(inputs);
+    drop(vectors);
+
+    let label_ids: Vec<String> = parts.classifier.labels().to_vec();
+    let mut records: Vec<PassageRecord> = passages
+        .into_iter()
+        .zip(scores)
+        .map(|((d, p), row)| {
+            let doc = &documents[d];
+            PassageRecord {
+                id: p.id,
+                doc: p.doc,
+                ics: doc.ics.clone(),
+                kind: doc.kind,
+                page_first: p.page_first,
+                page_last: p.page_last,
+                heading_path: p.heading_path,
+                span: p.span,
+                text: p.text,
+                scores: label_ids
+                    .iter()
+                    .cloned()
+                    .zip(row.into_iter().map(round4))
+                    .collect(),
+                labels: Vec::new(),
+            }
+        })
+        .collect();
+
+    let counts = Counts {
+        documents: plan.documents.len() + plan.problems.len(),
+        coded: documents.len(),
+        failed: errors.len(),
+        pages: documents.iter().map(|d| d.pages).sum(),
+        passages: records.len(),
+    };
+    let mut record = RunRecord {
+        tool: env!("CARGO_PKG_NAME").to_string(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        created: created.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        round: settings.round.clone(),
+        manifest: plan.manifest.as_ref().map(|m| m.display().to_string()),
+        encoder: parts.encoder_info.clone(),
+        classifier: parts.classifier_info.clone(),
+        taxonomy: parts.taxonomy_path.display().to_string(),
+        taxonomy_hash: parts.taxonomy.hash.clone(),
+        labels: parts
+            .taxonomy
+            .labels
+            .iter()
+            .map(|l| LabelInfo {
+                id: l.id.clone(),
+                name: l.name.clone(),
+                group: l.group.clone(),
+                core: l.core,
+                description: l.description.clone(),
+            })
+            .collect(),
+        thresholds: label_ids
+            .iter()
+            .cloned()
+            .zip(parts.classifier.thresholds().iter().copied())
+            .collect(),
+        presence: settings.presence,
+        timings,
+        counts,
+        documents,
+        errors,
+        national: Vec::new(),
+    };
+    apply_thresholds(&record, &mut records);
+
+    // Aggregate and report. (The record's timings stop before this stage: it is
+    // written inside it. The closing summary gives its time.)
+    let started = Instant::now();
+    progress.stage("writing reports", 1);
+    let coverage =
+        write_outputs(&settings.out, &mut record, &records).map_err(|source| RunError::Write {
+            dir: settings.out.clone(),
+            source,
+        })?;
+    progress.finish();
+    Ok(Outcome {
+        record,
+        coverage,
+        report_secs: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Scores are written with four decimals: enough to re-decide thresholds, and a
+/// `passages.jsonl` a person can read.
+fn round4(x: f32) -> f32 {
+    (x * 10_000.0).round() / 10_000.0
+}
