@@ -337,7 +337,10 @@ mod tests {
         // Only A has a strategy and a JFP.
         assert_eq!(c.alignment.len(), 2);
         let housing = &c.alignment[0];
-        assert_eq!((housing.ics.as_str(), housing.label.as_str()), ("A", "housing"));
+        assert_eq!(
+            (housing.ics.as_str(), housing.label.as_str()),
+            ("A", "housing")
+        );
         assert_eq!(housing.change, Change::Dropped);
         assert_eq!(c.alignment[1].change, Change::Added);
         // profiles (2/3, 1/3) and (0, 1): cosine = (1/3) / (sqrt(5)/3 × 1) = 1/sqrt(5)

@@ -147,7 +147,10 @@ pub fn run(
             out
         })
         .collect();
-    timings.push(("read and segment".to_string(), started.elapsed().as_secs_f64()));
+    timings.push((
+        "read and segment".to_string(),
+        started.elapsed().as_secs_f64(),
+    ));
 
     let mut errors: Vec<ErrorRecord> = plan
         .problems

@@ -112,8 +112,7 @@ pub fn plan(input: &Path) -> Result<Plan, RoundError> {
     };
     let mut listed = BTreeSet::new();
     if plan.manifest.is_some() {
-        let rows =
-            read_manifest(&manifest).map_err(|e| RoundError::Manifest(format!("{e:#}")))?;
+        let rows = read_manifest(&manifest).map_err(|e| RoundError::Manifest(format!("{e:#}")))?;
         for row in rows {
             listed.insert(slash(&row.file));
             add_listed(&mut plan, row);
@@ -145,10 +144,7 @@ fn add_listed(plan: &mut Plan, row: ManifestRow) {
     if !path.is_file() {
         plan.problems.push(PlanProblem {
             file: rel,
-            reason: format!(
-                "listed in {MANIFEST} but not found at {}",
-                path.display()
-            ),
+            reason: format!("listed in {MANIFEST} but not found at {}", path.display()),
         });
         return;
     }
@@ -160,8 +156,12 @@ fn add_listed(plan: &mut Plan, row: ManifestRow) {
     });
 }
 
-/// Files under `dir`, relative to `root`, skipping hidden files and folders.
+/// Files under `dir`, relative to `root`, skipping hidden files and folders and the
+/// output folders of earlier runs (users often write `--out ROUND/out`).
 fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), RoundError> {
+    if dir.join("report.json").is_file() && dir.join("passages.jsonl").is_file() {
+        return Ok(());
+    }
     let entries =
         std::fs::read_dir(dir).map_err(|e| RoundError::List(dir.to_path_buf(), e.to_string()))?;
     for entry in entries {
@@ -250,19 +250,20 @@ pub fn identify(planned: &Planned, doc: Option<&Document>, table: &IcsTable) -> 
         }
     };
 
-    let (kind, kind_confidence, kind_basis) =
-        match given(row.map(|r| &r.kind)).map(|k| (k, DocKind::parse(k))) {
-            Some((k, Some(kind))) => (kind, Confidence::Given, format!("{MANIFEST}: {k:?}")),
-            other => {
-                let mut basis = String::new();
-                if let Some((k, None)) = other {
-                    basis = format!("{MANIFEST} kind {k:?} is not strategy, jfp, hwb or other; ");
-                }
-                let (kind, confidence, from) = guess_kind(title.as_deref(), file_name, &first_pages);
-                basis.push_str(&format!("guessed from {from}"));
-                (kind, confidence, basis)
+    let (kind, kind_confidence, kind_basis) = match given(row.map(|r| &r.kind))
+        .map(|k| (k, DocKind::parse(k)))
+    {
+        Some((k, Some(kind))) => (kind, Confidence::Given, format!("{MANIFEST}: {k:?}")),
+        other => {
+            let mut basis = String::new();
+            if let Some((k, None)) = other {
+                basis = format!("{MANIFEST} kind {k:?} is not strategy, jfp, hwb or other; ");
             }
-        };
+            let (kind, confidence, from) = guess_kind(title.as_deref(), file_name, &first_pages);
+            basis.push_str(&format!("guessed from {from}"));
+            (kind, confidence, basis)
+        }
+    };
 
     Identity {
         ics,
@@ -278,7 +279,11 @@ pub fn identify(planned: &Planned, doc: Option<&Document>, table: &IcsTable) -> 
 
 /// The kind from the title, else the file name, else the first pages; the first
 /// source that says something definite wins.
-fn guess_kind(title: Option<&str>, file_name: &str, first_pages: &str) -> (DocKind, Confidence, &'static str) {
+fn guess_kind(
+    title: Option<&str>,
+    file_name: &str,
+    first_pages: &str,
+) -> (DocKind, Confidence, &'static str) {
     let opening: String = first_pages.chars().take(1500).collect();
     let mut fallback = None;
     for (text, from) in [
@@ -297,7 +302,11 @@ fn guess_kind(title: Option<&str>, file_name: &str, first_pages: &str) -> (DocKi
             fallback = Some((kind, confidence, from));
         }
     }
-    fallback.unwrap_or((DocKind::Other, Confidence::Low, "nothing (no plan words found)"))
+    fallback.unwrap_or((
+        DocKind::Other,
+        Confidence::Low,
+        "nothing (no plan words found)",
+    ))
 }
 
 /// Counts of documents per ICS and kind (for national "N of M" figures).
@@ -375,8 +384,14 @@ mod tests {
             year: "2024".into(),
         });
         let id = identify(&p, None, &t);
-        assert_eq!(id.ics, "North East and North Cumbria Integrated Care System");
-        assert_eq!((id.kind, id.kind_confidence), (DocKind::Jfp, Confidence::Given));
+        assert_eq!(
+            id.ics,
+            "North East and North Cumbria Integrated Care System"
+        );
+        assert_eq!(
+            (id.kind, id.kind_confidence),
+            (DocKind::Jfp, Confidence::Given)
+        );
         assert_eq!(id.year.as_deref(), Some("2024"));
 
         p.row.as_mut().unwrap().ics = "Isle of Nowhere ICS".into();

@@ -77,7 +77,10 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         .clone()
         .unwrap_or_else(|| project_file(crate::taxonomy::DEFAULT_TAXONOMY));
     let taxonomy = load_taxonomy(Some(&taxonomy_path))?;
-    let ics_path = args.ics.clone().unwrap_or_else(|| project_file("corpus/ics.csv"));
+    let ics_path = args
+        .ics
+        .clone()
+        .unwrap_or_else(|| project_file("corpus/ics.csv"));
     let ics = IcsTable::load(&ics_path)?;
     let tokenizer = ModelTokenizer::load(&args.encoder.request())?;
     let built = build_classifier(&args.classifier, &taxonomy, &args.encoder)?;
@@ -111,7 +114,10 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         ics: &ics,
         tokens: &tokenizer,
         lexicon: &tokenizer,
-        encoder: built.encoder.as_ref().map(|e| e as &dyn crate::embed::Encoder),
+        encoder: built
+            .encoder
+            .as_ref()
+            .map(|e| e as &dyn crate::embed::Encoder),
         encoder_info: built.encoder_info.clone(),
         classifier: built.classifier.as_ref(),
         classifier_info: built.info.clone(),

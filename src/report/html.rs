@@ -137,17 +137,19 @@ pub fn render(
     let mut env = minijinja::Environment::new();
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
     env.add_template("report.html", TEMPLATE)?;
-    let page = env.get_template("report.html")?.render(minijinja::context! {
-        record => V::from(Serde(record)),
-        kinds => kinds.iter().map(|k| kind_plural(*k)).collect::<Vec<_>>(),
-        national => V::from(Serde(&national)),
-        alignment => V::from(Serde(&alignment)),
-        timings => V::from(Serde(&timings)),
-        thresholds => V::from(Serde(&thresholds)),
-        dev => V::from(Serde(&dev)),
-        evidence_per_cell => EVIDENCE_PER_CELL,
-        data_json => minijinja::Value::from_safe_string(data_json),
-    })?;
+    let page = env
+        .get_template("report.html")?
+        .render(minijinja::context! {
+            record => V::from(Serde(record)),
+            kinds => kinds.iter().map(|k| kind_plural(*k)).collect::<Vec<_>>(),
+            national => V::from(Serde(&national)),
+            alignment => V::from(Serde(&alignment)),
+            timings => V::from(Serde(&timings)),
+            thresholds => V::from(Serde(&thresholds)),
+            dev => V::from(Serde(&dev)),
+            evidence_per_cell => EVIDENCE_PER_CELL,
+            data_json => minijinja::Value::from_safe_string(data_json),
+        })?;
     Ok(page)
 }
 

@@ -161,7 +161,11 @@ pub fn apply_thresholds(record: &RunRecord, passages: &mut [PassageRecord]) {
             .labels
             .iter()
             .filter(|l| {
-                let threshold = record.thresholds.get(&l.id).copied().unwrap_or(f32::INFINITY);
+                let threshold = record
+                    .thresholds
+                    .get(&l.id)
+                    .copied()
+                    .unwrap_or(f32::INFINITY);
                 p.scores.get(&l.id).is_some_and(|s| *s >= threshold)
             })
             .map(|l| l.id.clone())
@@ -191,7 +195,14 @@ pub fn write_outputs(
     write_atomic(&dir.join("coverage.csv"), |w| {
         let mut out = csv::Writer::from_writer(w);
         out.write_record([
-            "ics", "kind", "label", "passages", "total", "share", "present", "max_score",
+            "ics",
+            "kind",
+            "label",
+            "passages",
+            "total",
+            "share",
+            "present",
+            "max_score",
             "evidence",
         ])?;
         for r in &coverage.coverage {
@@ -212,7 +223,14 @@ pub fn write_outputs(
     write_atomic(&dir.join("summary.csv"), |w| {
         let mut out = csv::Writer::from_writer(w);
         out.write_record([
-            "label", "group", "kind", "present", "systems", "share", "passages", "statement",
+            "label",
+            "group",
+            "kind",
+            "present",
+            "systems",
+            "share",
+            "passages",
+            "statement",
         ])?;
         for r in &coverage.national {
             let group = record
@@ -241,8 +259,16 @@ pub fn write_outputs(
     write_atomic(&dir.join("alignment.csv"), |w| {
         let mut out = csv::Writer::from_writer(w);
         out.write_record([
-            "ics", "kind_a", "kind_b", "label", "present_a", "present_b", "share_a", "share_b",
-            "change", "profile_cosine",
+            "ics",
+            "kind_a",
+            "kind_b",
+            "label",
+            "present_a",
+            "present_b",
+            "share_a",
+            "share_b",
+            "change",
+            "profile_cosine",
         ])?;
         for r in &coverage.alignment {
             out.write_record([
@@ -263,8 +289,19 @@ pub fn write_outputs(
     write_atomic(&dir.join("documents.csv"), |w| {
         let mut out = csv::Writer::from_writer(w);
         out.write_record([
-            "file", "id", "ics", "ics_confidence", "ics_basis", "kind", "kind_confidence",
-            "kind_basis", "title", "year", "format", "pages", "passages",
+            "file",
+            "id",
+            "ics",
+            "ics_confidence",
+            "ics_basis",
+            "kind",
+            "kind_confidence",
+            "kind_basis",
+            "title",
+            "year",
+            "format",
+            "pages",
+            "passages",
         ])?;
         for d in &record.documents {
             out.write_record([
@@ -503,8 +540,14 @@ mod tests {
             "{coverage}"
         );
         let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
-        assert!(!html.contains("</script><b>"), "passage text must be escaped");
-        assert_eq!(html.matches("</script>").count(), html.matches("<script").count());
+        assert!(
+            !html.contains("</script><b>"),
+            "passage text must be escaped"
+        );
+        assert_eq!(
+            html.matches("</script>").count(),
+            html.matches("<script").count()
+        );
 
         let (mut back, mut read_passages) = read_run(dir.path()).unwrap();
         assert_eq!(read_passages, passages);

@@ -3,6 +3,7 @@
 
 mod cli_classify;
 mod cli_embed;
+mod cli_run;
 mod corpus;
 mod encoder_tiny;
 mod ingest;

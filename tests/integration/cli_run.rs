@@ -1,0 +1,477 @@
+//! `planthemes run` and `planthemes report` end to end: the bundled sample round with
+//! the real encoder and the default head, a round with a corrupt PDF, a round without
+//! a manifest, and a run killed part-way.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use serde_json::Value;
+
+use crate::support::{planthemes, real_model_dir, stderr};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn sample(name: &str) -> PathBuf {
+    Path::new(ROOT).join("corpus/rounds/sample").join(name)
+}
+
+/// A fresh folder under the target dir (kept after the test, for inspection).
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+type Row = HashMap<String, String>;
+
+fn read_csv(path: &Path) -> Vec<Row> {
+    let mut reader =
+        csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            headers
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+fn cell<'a>(rows: &'a [Row], ics: &str, kind: &str, label: &str) -> &'a Row {
+    rows.iter()
+        .find(|r| r["ics"] == ics && r["kind"] == kind && r["label"] == label)
+        .unwrap_or_else(|| panic!("no coverage row for {ics} / {kind} / {label}"))
+}
+
+const CORNWALL: &str = "Cornwall and the Isles of Scilly Integrated Care System";
+const BLACK_COUNTRY: &str = "Black Country Integrated Care System";
+const GM: &str = "Greater Manchester Integrated Care Partnership";
+const NENC: &str = "North East and North Cumbria Integrated Care System";
+
+#[test]
+fn the_sample_round_is_coded_end_to_end_and_the_planted_profiles_show() {
+    let model = real_model_dir();
+    let out = scratch("sample-run");
+    let run = planthemes(
+        Path::new(ROOT),
+        &[
+            "run",
+            "--out",
+            out.to_str().unwrap(),
+            "--model",
+            model.to_str().unwrap(),
+        ],
+    );
+    assert!(run.status.success(), "{}", stderr(&run));
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        stdout.contains(&format!("report: {}", out.join("report.html").display())),
+        "{stdout}"
+    );
+    assert!(
+        stderr(&run).contains("coded 19 of 19 document(s)"),
+        "{}",
+        stderr(&run)
+    );
+
+    // Every document coded, each matched to the ICS and kind its manifest gives.
+    let manifest = read_csv(&sample("manifest.csv"));
+    let documents = read_csv(&out.join("documents.csv"));
+    assert_eq!(documents.len(), manifest.len());
+    for m in &manifest {
+        let d = documents.iter().find(|d| d["file"] == m["file"]).unwrap();
+        assert_eq!((&d["ics"], &d["kind"]), (&m["ics"], &m["kind"]));
+        assert_eq!(d["ics_confidence"], "given");
+        assert!(d["passages"].parse::<usize>().unwrap() > 5);
+    }
+    assert!(read_csv(&out.join("errors.csv")).is_empty());
+
+    // One coverage row per ICS × kind it has × label.
+    let record: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let labels = record["labels"].as_array().unwrap().len();
+    assert_eq!(labels, 16);
+    let coverage = read_csv(&out.join("coverage.csv"));
+    assert_eq!(coverage.len(), manifest.len() * labels);
+    for col in ["ics", "kind", "label", "passages", "share", "present"] {
+        assert!(coverage[0].contains_key(col), "coverage.csv lacks {col}");
+    }
+
+    // Planted: Cornwall's JFP drops the wider determinants its strategy promised.
+    assert_eq!(
+        cell(&coverage, CORNWALL, "strategy", "wider_determinants")["present"],
+        "true"
+    );
+    assert_eq!(
+        cell(&coverage, CORNWALL, "jfp", "wider_determinants")["present"],
+        "false"
+    );
+    let alignment = read_csv(&out.join("alignment.csv"));
+    let dropped = alignment
+        .iter()
+        .find(|r| {
+            r["ics"] == CORNWALL
+                && r["kind_a"] == "strategy"
+                && r["kind_b"] == "jfp"
+                && r["label"] == "wider_determinants"
+        })
+        .expect("Cornwall's strategy/JFP alignment row");
+    assert_eq!(dropped["change"], "dropped");
+
+    // Planted: the Black Country has no anchor-role content in any document.
+    for kind in ["strategy", "jfp"] {
+        assert_eq!(
+            cell(&coverage, BLACK_COUNTRY, kind, "anchor_roles")["present"],
+            "false",
+            "{kind}"
+        );
+    }
+    // …while NENC, planted strong on anchor roles, has them in its strategy.
+    assert_eq!(
+        cell(&coverage, NENC, "strategy", "anchor_roles")["present"],
+        "true"
+    );
+
+    // Planted: Greater Manchester's JFP is the one strongest on measurable KPIs.
+    let share = |r: &Row| r["share"].parse::<f64>().unwrap();
+    let gm = share(cell(&coverage, GM, "jfp", "outcomes_measures"));
+    for r in coverage
+        .iter()
+        .filter(|r| r["kind"] == "jfp" && r["label"] == "outcomes_measures" && r["ics"] != GM)
+    {
+        assert!(gm > share(r), "GM JFP {gm} vs {} {}", r["ics"], share(r));
+    }
+
+    // summary.csv agrees with coverage.csv.
+    let summary = read_csv(&out.join("summary.csv"));
+    for s in &summary {
+        let rows: Vec<&Row> = coverage
+            .iter()
+            .filter(|r| r["label"] == s["label"] && r["kind"] == s["kind"])
+            .collect();
+        let present = rows.iter().filter(|r| r["present"] == "true").count();
+        assert_eq!(s["present"], present.to_string());
+        assert_eq!(s["systems"], rows.len().to_string());
+    }
+    let strategies = summary
+        .iter()
+        .find(|s| s["label"] == "wider_determinants" && s["kind"] == "strategy")
+        .unwrap();
+    assert!(
+        strategies["statement"].ends_with("of 8 strategies"),
+        "{strategies:?}"
+    );
+
+    // Every passage's labels follow its scores and the recorded thresholds, and its
+    // pages lie inside its document.
+    let thresholds = record["thresholds"].as_object().unwrap();
+    let pages: HashMap<String, usize> = documents
+        .iter()
+        .map(|d| (d["id"].clone(), d["pages"].parse().unwrap()))
+        .collect();
+    let passages = std::fs::read_to_string(out.join("passages.jsonl")).unwrap();
+    let mut n = 0;
+    for line in passages.lines() {
+        let p: Value = serde_json::from_str(line).unwrap();
+        let labels: Vec<&str> = p["labels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap())
+            .collect();
+        for (label, t) in thresholds {
+            let score = p["scores"][label].as_f64().unwrap();
+            assert_eq!(
+                labels.contains(&label.as_str()),
+                score >= t.as_f64().unwrap(),
+                "{} {label}",
+                p["id"]
+            );
+        }
+        let last = p["page_last"].as_u64().unwrap() as usize;
+        assert!(p["page_first"].as_u64().unwrap() >= 1);
+        assert!(last <= pages[p["doc"].as_str().unwrap()], "{}", p["id"]);
+        n += 1;
+    }
+    assert_eq!(record["counts"]["passages"].as_u64().unwrap() as usize, n);
+    assert!(record["encoder"]["id"]
+        .as_str()
+        .unwrap()
+        .starts_with("all-MiniLM-L6-v2@"));
+    assert!(
+        record["classifier"]["dev_metrics"]["macro_f1_core"]
+            .as_f64()
+            .unwrap()
+            > 0.5
+    );
+    assert!(!record["timings"].as_array().unwrap().is_empty());
+
+    // `report` rebuilds every output with a new threshold.
+    let rebuilt = planthemes(
+        Path::new(ROOT),
+        &[
+            "report",
+            out.to_str().unwrap(),
+            "--threshold",
+            "anchor_roles=2",
+        ],
+    );
+    assert!(rebuilt.status.success(), "{}", stderr(&rebuilt));
+    let coverage = read_csv(&out.join("coverage.csv"));
+    assert!(coverage
+        .iter()
+        .filter(|r| r["label"] == "anchor_roles")
+        .all(|r| r["present"] == "false" && r["passages"] == "0"));
+    assert_eq!(
+        cell(&coverage, CORNWALL, "jfp", "wider_determinants")["present"],
+        "false"
+    );
+    let record: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(record["thresholds"]["anchor_roles"].as_f64(), Some(2.0));
+
+    let bad = planthemes(
+        Path::new(ROOT),
+        &[
+            "report",
+            out.to_str().unwrap(),
+            "--threshold",
+            "housing=0.5",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("no label \"housing\""),
+        "{}",
+        stderr(&bad)
+    );
+}
+
+#[test]
+fn a_round_with_a_corrupt_pdf_finishes_with_status_1_and_reports_it() {
+    let model = real_model_dir();
+    let round = scratch("corrupt-round");
+    for name in [
+        "brent-joint-health-and-wellbeing-strategy-2023.html",
+        "north-west-london-integrated-care-strategy-2023.md",
+    ] {
+        std::fs::copy(sample(name), round.join(name)).unwrap();
+    }
+    let mut corrupt = std::fs::read(sample("somerset-integrated-care-strategy-2023.pdf")).unwrap();
+    corrupt.truncate(corrupt.len() / 3);
+    corrupt.extend_from_slice(b"\x00\xff garbage");
+    std::fs::write(round.join("somerset-strategy-corrupt.pdf"), corrupt).unwrap();
+    std::fs::write(
+        round.join("manifest.csv"),
+        "file,ics,kind,title,year\n\
+         brent-joint-health-and-wellbeing-strategy-2023.html,NWL,hwb,,2023\n\
+         north-west-london-integrated-care-strategy-2023.md,NWL,strategy,,2023\n\
+         somerset-strategy-corrupt.pdf,Somerset,strategy,,2023\n",
+    )
+    .unwrap();
+    let out = round.join("out");
+    let run = planthemes(
+        Path::new(ROOT),
+        &[
+            "run",
+            round.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--model",
+            model.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("somerset-strategy-corrupt.pdf: corrupt"),
+        "{}",
+        stderr(&run)
+    );
+
+    let errors = read_csv(&out.join("errors.csv"));
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0]["file"], "somerset-strategy-corrupt.pdf");
+    assert!(errors[0]["reason"].contains("corrupt"), "{:?}", errors[0]);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("somerset-strategy-corrupt.pdf"));
+
+    // Every other document is coded.
+    let documents = read_csv(&out.join("documents.csv"));
+    assert_eq!(documents.len(), 2);
+    let coverage = read_csv(&out.join("coverage.csv"));
+    assert_eq!(coverage.len(), 2 * 16);
+    assert!(coverage
+        .iter()
+        .all(|r| r["ics"] == "North West London Integrated Care System"));
+    // The outputs are inside the round folder: a re-run must not read them as
+    // documents.
+    let again = planthemes(
+        Path::new(ROOT),
+        &[
+            "run",
+            round.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--classifier",
+            "keyword",
+        ],
+    );
+    assert_eq!(again.status.code(), Some(1), "{}", stderr(&again));
+    assert_eq!(read_csv(&out.join("documents.csv")).len(), 2);
+    assert_eq!(read_csv(&out.join("errors.csv")).len(), 1);
+}
+
+#[test]
+fn without_a_manifest_ics_and_kind_are_guessed_and_shown() {
+    let round = scratch("guess-round");
+    let manifest = read_csv(&sample("manifest.csv"));
+    for m in &manifest {
+        std::fs::copy(sample(&m["file"]), round.join(&m["file"])).unwrap();
+    }
+    let out = scratch("guess-run");
+    let run = planthemes(
+        Path::new(ROOT),
+        &[
+            "run",
+            round.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--classifier",
+            "keyword",
+        ],
+    );
+    assert!(run.status.success(), "{}", stderr(&run));
+    let err = stderr(&run);
+    assert!(err.contains("guessed"), "{err}");
+    let documents = read_csv(&out.join("documents.csv"));
+    for m in &manifest {
+        let d = documents.iter().find(|d| d["file"] == m["file"]).unwrap();
+        assert_eq!(
+            (&d["ics"], &d["kind"]),
+            (&m["ics"], &m["kind"]),
+            "{}",
+            m["file"]
+        );
+        assert_ne!(d["ics_confidence"], "given");
+        assert!(d["ics_basis"].starts_with("matched"), "{:?}", d);
+        assert!(
+            err.contains(&format!("{}: ICS {}", m["file"], m["ics"])),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn nothing_to_run_exits_2_naming_the_path() {
+    let missing = Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-such-round");
+    let run = planthemes(Path::new(ROOT), &["run", missing.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(stderr(&run).contains("no-such-round"), "{}", stderr(&run));
+
+    let empty = scratch("empty-round");
+    let run = planthemes(Path::new(ROOT), &["run", empty.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(stderr(&run).contains("no documents"), "{}", stderr(&run));
+
+    let run = planthemes(Path::new(ROOT), &["report", empty.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(stderr(&run).contains("report.json"), "{}", stderr(&run));
+}
+
+/// Each output that exists is whole: JSON Lines and JSON parse, CSV rows have the
+/// header's width, the HTML ends. No temporary file outlives a finished run.
+fn assert_outputs_whole(dir: &Path) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue; // a temporary file of an interrupted write
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("jsonl") => {
+                assert!(text.is_empty() || text.ends_with('\n'), "{name} is cut");
+                for line in text.lines() {
+                    serde_json::from_str::<Value>(line).unwrap_or_else(|e| panic!("{name}: {e}"));
+                }
+            }
+            Some("json") => {
+                serde_json::from_str::<Value>(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            }
+            Some("csv") => {
+                let mut reader = csv::Reader::from_reader(text.as_bytes());
+                let width = reader.headers().unwrap().len();
+                for r in reader.records() {
+                    assert_eq!(r.unwrap().len(), width, "{name}");
+                }
+                assert!(text.ends_with('\n'), "{name} is cut");
+            }
+            Some("html") => assert!(text.trim_end().ends_with("</html>"), "{name} is cut"),
+            _ => panic!("unexpected output {name}"),
+        }
+    }
+}
+
+#[test]
+fn killing_a_run_part_way_leaves_no_truncated_output() {
+    let out = scratch("killed-run");
+    let args = |out: &Path| {
+        vec![
+            "run".to_string(),
+            "--out".into(),
+            out.display().to_string(),
+            "--classifier".into(),
+            "keyword".into(),
+        ]
+    };
+    let started = Instant::now();
+    let first = planthemes(
+        Path::new(ROOT),
+        &args(&out).iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert!(first.status.success(), "{}", stderr(&first));
+    let whole = started.elapsed();
+    assert_outputs_whole(&out);
+
+    // Kill at points spread over a whole run, with more of them near the end, where
+    // the outputs are written.
+    for fraction in [0.1, 0.3, 0.5, 0.7, 0.8, 0.85, 0.9, 0.93, 0.96, 0.98, 1.0] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_planthemes"))
+            .args(args(&out))
+            .current_dir(ROOT)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(whole.mul_f64(fraction));
+        let _ = child.kill();
+        let _ = child.wait();
+        assert_outputs_whole(&out);
+    }
+
+    // A run after the kills finishes cleanly and leaves no temporaries.
+    let last = planthemes(
+        Path::new(ROOT),
+        &args(&out).iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert!(last.status.success(), "{}", stderr(&last));
+    assert_outputs_whole(&out);
+    let hidden = std::fs::read_dir(&out)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with('.')
+        })
+        .count();
+    assert_eq!(hidden, 0);
+}
