@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The main job on the bundled sample: for now, embed the sample passages
-# (corpus/sample_passages.jsonl) with the default encoder and write
-# runs/sample/vectors.jsonl. Later stages replace this with `planthemes run`.
+# The main job on the bundled sample round: `planthemes run` codes
+# corpus/rounds/sample/ (19 plans from 8 ICSs in PDF, DOCX, HTML and Markdown) and
+# writes the coverage tables and report.html to runs/<UTC time>/.
+# Installs what it needs first: the encoder model and PDFium.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -10,6 +11,4 @@ command -v cargo >/dev/null 2>&1 || { echo "sample: cargo is missing; install Ru
 scripts/fetch-model.sh
 scripts/setup-pdfium.sh
 cargo build --release --locked --quiet --bin planthemes
-mkdir -p runs/sample
-./target/release/planthemes embed --input corpus/sample_passages.jsonl --output runs/sample/vectors.jsonl
-echo "vectors: $root/runs/sample/vectors.jsonl"
+exec ./target/release/planthemes run "$@"

@@ -12,3 +12,6 @@ scripts/setup-pdfium.sh
 # Unit tests, integration tests (the real binary, the real model) and the benches
 # run once each in test mode, so they cannot rot.
 cargo test --all-targets --locked
+
+# The HTML report in a real browser (installs Debian's chromium and playwright-core).
+scripts/browser-test.sh
