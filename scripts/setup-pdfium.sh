@@ -5,8 +5,23 @@
 # Idempotent. planthemes finds the library through PLANTHEMES_PDFIUM, then
 # vendor/pdfium/ in the project.
 #
+# Also installs poppler's pdftotext (Debian's poppler-utils), the second PDF engine
+# planthemes falls back to when PDFium cannot read a file.
+#
 # Usage: scripts/setup-pdfium.sh
 set -euo pipefail
+
+if ! command -v pdftotext >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "setup-pdfium: installing poppler-utils (pdftotext, the fallback PDF engine)"
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq poppler-utils >/dev/null; } \
+      || echo "setup-pdfium: could not install poppler-utils; PDFs PDFium cannot read will fail" >&2
+  else
+    echo "setup-pdfium: pdftotext not found; install poppler (the fallback PDF engine)" >&2
+  fi
+fi
 
 VERSION="5.15.2"   # pdfium-render's `pdfium_latest` API (8125) works against this build (8149)
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -134,6 +134,7 @@ pub fn run(
                             kind_basis: identity.kind_basis,
                             pages: doc.pages.len(),
                             passages: segmented.passages.len(),
+                            note: doc.note.clone(),
                         },
                         passages: segmented.passages,
                     })

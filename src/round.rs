@@ -361,6 +361,7 @@ mod tests {
                 text: "Published by NHS Somerset Integrated Care Board with Somerset Council."
                     .into(),
             }],
+            note: None,
         };
         let id = identify(&planned("plan.pdf"), Some(&doc), &t);
         assert_eq!(id.ics, "Somerset Integrated Care System");

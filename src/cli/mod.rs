@@ -61,6 +61,8 @@ struct ExtractArgs {
     memory_limit: u64,
     #[arg(long)]
     pdfium: Option<PathBuf>,
+    #[arg(long, default_value = "auto")]
+    pdf_engine: crate::ingest::PdfEngine,
 }
 
 /// Which encoder to use and where it runs; shared by every command that embeds.
@@ -138,6 +140,7 @@ fn run_extract(args: &ExtractArgs) -> anyhow::Result<ExitCode> {
         format,
         args.memory_limit,
         args.pdfium.as_deref(),
+        args.pdf_engine,
     )?;
     Ok(ExitCode::SUCCESS)
 }
@@ -172,10 +175,14 @@ fn init_logging(verbose: u8) {
 }
 
 /// Ingest options for the CLI: every document parsed in a worker (this binary).
-pub(crate) fn ingest_options(pdfium: Option<PathBuf>) -> crate::ingest::IngestOptions {
+pub(crate) fn ingest_options(
+    pdfium: Option<PathBuf>,
+    pdf_engine: crate::ingest::PdfEngine,
+) -> crate::ingest::IngestOptions {
     crate::ingest::IngestOptions {
         worker: std::env::current_exe().ok(),
         pdfium,
+        pdf_engine,
         ..crate::ingest::IngestOptions::default()
     }
 }

@@ -56,6 +56,11 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE")]
     pdfium: Option<PathBuf>,
 
+    /// PDF engine: auto (PDFium, then poppler's pdftotext if PDFium fails), pdfium
+    /// or poppler.
+    #[arg(long, default_value = "auto", value_name = "ENGINE")]
+    pdf_engine: crate::ingest::PdfEngine,
+
     /// Seconds allowed for reading one document.
     #[arg(long, default_value_t = 120)]
     timeout: u64,
@@ -95,7 +100,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("{}: cannot create the output folder", out.display()))?;
     let setup_secs = started.elapsed().as_secs_f64();
 
-    let mut ingest = ingest_options(args.pdfium.clone());
+    let mut ingest = ingest_options(args.pdfium.clone(), args.pdf_engine);
     ingest.timeout = std::time::Duration::from_secs(args.timeout.max(1));
     let settings = Settings {
         round: shown(&input),

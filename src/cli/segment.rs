@@ -32,6 +32,11 @@ pub struct SegmentArgs {
     #[arg(long, value_name = "FILE")]
     pdfium: Option<PathBuf>,
 
+    /// PDF engine: auto (PDFium, then poppler's pdftotext if PDFium fails), pdfium
+    /// or poppler.
+    #[arg(long, default_value = "auto", value_name = "ENGINE")]
+    pdf_engine: crate::ingest::PdfEngine,
+
     #[command(flatten)]
     encoder: EncoderArgs,
 }
@@ -43,6 +48,8 @@ struct DocOut {
     format: Format,
     title: Option<String>,
     pages: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
     passages: Vec<Passage>,
 }
 
@@ -63,9 +70,11 @@ pub fn run(args: &SegmentArgs) -> anyhow::Result<ExitCode> {
     let max_tokens = args.max_tokens.clamp(8, 256);
     let bar = progress_bar(args.files.len() as u64, "reading");
     let started = Instant::now();
-    let results = read_all(&args.files, &ingest_options(args.pdfium.clone()), &|| {
-        bar.inc(1)
-    });
+    let results = read_all(
+        &args.files,
+        &ingest_options(args.pdfium.clone(), args.pdf_engine),
+        &|| bar.inc(1),
+    );
     let read_secs = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
 
@@ -94,6 +103,7 @@ pub fn run(args: &SegmentArgs) -> anyhow::Result<ExitCode> {
                 format: doc.format,
                 title: doc.title,
                 pages: doc.pages.len(),
+                note: doc.note,
                 passages: seg.passages,
             }),
             Err(e) => {
@@ -129,6 +139,9 @@ pub fn run(args: &SegmentArgs) -> anyhow::Result<ExitCode> {
                     .map(|t| format!(": {t}"))
                     .unwrap_or_default()
             );
+            if let Some(note) = &d.note {
+                println!("   note: {note}");
+            }
             for p in &d.passages {
                 let pages = if p.page_first == p.page_last {
                     format!("p.{}", p.page_first)

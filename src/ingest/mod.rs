@@ -13,6 +13,7 @@ mod docx;
 mod html;
 pub mod manifest;
 mod pdf;
+mod poppler;
 mod text;
 mod worker;
 
@@ -42,6 +43,45 @@ pub struct Document {
     pub format: Format,
     pub title: Option<String>,
     pub pages: Vec<Page>,
+    /// How it was read, when that was not the usual way (e.g. the fallback PDF
+    /// engine after PDFium failed).
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Which engine reads PDFs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PdfEngine {
+    /// PDFium, then poppler's `pdftotext` when PDFium fails or is missing.
+    #[default]
+    Auto,
+    Pdfium,
+    Poppler,
+}
+
+impl PdfEngine {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PdfEngine::Auto => "auto",
+            PdfEngine::Pdfium => "pdfium",
+            PdfEngine::Poppler => "poppler",
+        }
+    }
+}
+
+impl std::str::FromStr for PdfEngine {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "auto" => Ok(PdfEngine::Auto),
+            "pdfium" => Ok(PdfEngine::Pdfium),
+            "poppler" => Ok(PdfEngine::Poppler),
+            other => Err(format!(
+                "unknown PDF engine {other:?}: expected auto, pdfium or poppler"
+            )),
+        }
+    }
 }
 
 /// Why a file could not be read.
@@ -97,6 +137,7 @@ pub struct IngestOptions {
     pub memory_limit: u64,
     /// `libpdfium.so`, when not found the usual way ([`pdfium_library`]).
     pub pdfium: Option<PathBuf>,
+    pub pdf_engine: PdfEngine,
 }
 
 impl Default for IngestOptions {
@@ -106,6 +147,7 @@ impl Default for IngestOptions {
             timeout: Duration::from_secs(120),
             memory_limit: 3 << 30,
             pdfium: None,
+            pdf_engine: PdfEngine::Auto,
         }
     }
 }
@@ -117,9 +159,38 @@ pub fn read(path: &Path, options: &IngestOptions) -> Result<Document, IngestErro
         reason,
     };
     let format = detect::check(path).map_err(fail)?;
-    let document = match (format, &options.worker) {
-        (Format::Text | Format::Markdown, _) | (_, None) => extract(path, format, options),
-        (_, Some(worker)) => worker::extract_in_child(worker, path, format, options),
+    let engine = |engine: PdfEngine| {
+        let options = IngestOptions {
+            pdf_engine: engine,
+            ..options.clone()
+        };
+        match (format, &options.worker) {
+            (Format::Text | Format::Markdown, _) | (_, None) => extract(path, format, &options),
+            (_, Some(worker)) => worker::extract_in_child(worker, path, format, &options),
+        }
+    };
+    let document = match (format, options.pdf_engine) {
+        (Format::Pdf, PdfEngine::Auto) => match engine(PdfEngine::Pdfium) {
+            // PDFium could not read it at all: poppler may (it is more lenient with
+            // damaged cross-reference tables). Encrypted and text-less files are not
+            // retried: poppler would say the same.
+            Err(
+                first @ (Reason::Crashed(_)
+                | Reason::TimedOut(_)
+                | Reason::Corrupt { .. }
+                | Reason::NoPdfium(_)),
+            ) if poppler::available() => match engine(PdfEngine::Poppler) {
+                Ok(mut doc) if doc.pages.iter().any(|p| !p.text.trim().is_empty()) => {
+                    doc.note = Some(format!(
+                        "read with poppler's pdftotext because PDFium failed: {first}"
+                    ));
+                    Ok(doc)
+                }
+                _ => Err(first),
+            },
+            other => other,
+        },
+        (_, engine_choice) => engine(engine_choice),
     }
     .map_err(fail)?;
     if document.pages.iter().all(|p| p.text.trim().is_empty()) {
@@ -155,7 +226,10 @@ pub(crate) fn extract(
     options: &IngestOptions,
 ) -> Result<Document, Reason> {
     let (title, pages) = match format {
-        Format::Pdf => pdf::extract(path, options.pdfium.as_deref())?,
+        Format::Pdf => match options.pdf_engine {
+            PdfEngine::Poppler => poppler::extract(path)?,
+            PdfEngine::Auto | PdfEngine::Pdfium => pdf::extract(path, options.pdfium.as_deref())?,
+        },
         Format::Html => html::extract(path)?,
         Format::Docx => docx::extract(path)?,
         Format::Text | Format::Markdown => text::extract(path)?,
@@ -166,6 +240,7 @@ pub(crate) fn extract(
         format,
         title,
         pages,
+        note: None,
     })
 }
 

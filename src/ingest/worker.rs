@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use super::{extract, Document, Format, IngestOptions, Reason};
+use super::{extract, Document, Format, IngestOptions, PdfEngine, Reason};
 
 /// The hidden subcommand the worker runs as.
 pub const WORKER_COMMAND: &str = "__extract";
@@ -27,12 +27,14 @@ pub fn run_worker(
     format: Format,
     memory_limit: u64,
     pdfium: Option<&Path>,
+    pdf_engine: PdfEngine,
 ) -> anyhow::Result<()> {
     if memory_limit > 0 {
         rlimit::setrlimit(rlimit::Resource::AS, memory_limit, memory_limit)?;
     }
     let options = IngestOptions {
         pdfium: pdfium.map(Path::to_path_buf),
+        pdf_engine,
         ..IngestOptions::default()
     };
     let result = match extract(path, format, &options) {
@@ -59,6 +61,7 @@ pub fn extract_in_child(
         .arg(path)
         .args(["--format", &format_name])
         .args(["--memory-limit", &options.memory_limit.to_string()])
+        .args(["--pdf-engine", options.pdf_engine.as_str()])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

@@ -60,6 +60,9 @@ pub struct DocumentRecord {
     pub kind_basis: String,
     pub pages: usize,
     pub passages: usize,
+    /// How it was read, when not the usual way (e.g. the fallback PDF engine).
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// A document that could not be coded.
@@ -318,6 +321,7 @@ pub fn write_outputs(
                 &d.format,
                 &d.pages.to_string(),
                 &d.passages.to_string(),
+                d.note.as_deref().unwrap_or(""),
             ])?;
         }
         out.flush()
@@ -498,6 +502,7 @@ mod tests {
                 kind_basis: "manifest".into(),
                 pages: 1,
                 passages: 1,
+                note: None,
             }],
             errors: vec![ErrorRecord {
                 file: "bad.pdf".into(),

@@ -352,3 +352,84 @@ fn a_worker_crash_or_timeout_is_that_documents_error() {
         Reason::TimedOut(_)
     ));
 }
+
+/// `segment --json` with extra arguments and environment.
+fn segment_with(file: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_planthemes"));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("HF_HUB_OFFLINE", "1")
+        .args(["segment", "--json"])
+        .args(args)
+        .arg(file);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+#[test]
+fn poppler_reads_the_plan_pdf_as_the_second_engine() {
+    let out = segment_with(
+        &fixture("plan_report.pdf"),
+        &["--pdf-engine", "poppler"],
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let passages = doc["documents"][0]["passages"].as_array().unwrap().clone();
+    let all: String = passages
+        .iter()
+        .map(|p| p["text"].as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(!all.contains("OFFICIAL"), "footer left in: {all}");
+    assert!(
+        !all.contains("Integrated Care Strategy 2024-2029"),
+        "header left in"
+    );
+    assert!(all.contains("requires") && all.contains("financial hardship"));
+    let left = find(&passages, "LEFT COLUMN STARTS");
+    assert!(left["page_first"].as_u64().unwrap() <= 3 && left["page_last"].as_u64().unwrap() >= 3);
+    assert_eq!(find(&passages, "72%")["page_first"], 4);
+}
+
+#[test]
+fn without_pdfium_a_pdf_is_read_by_poppler_and_says_so() {
+    let missing = [("PLANTHEMES_PDFIUM", "/nonexistent/libpdfium.so")];
+    let out = segment_with(&fixture("plan_report.pdf"), &[], &missing);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let note = doc["documents"][0]["note"].as_str().unwrap_or_default();
+    assert!(
+        note.contains("poppler") && note.contains("PDF support is not set up"),
+        "{note}"
+    );
+    assert!(!doc["documents"][0]["passages"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+
+    // Asked for PDFium only, the same file fails, naming the fix.
+    let out = segment_with(
+        &fixture("plan_report.pdf"),
+        &["--pdf-engine", "pdfium"],
+        &missing,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("setup-pdfium.sh"), "{}", stderr(&out));
+
+    // A file neither engine can read keeps PDFium's reason.
+    let garbage = tempfile::Builder::new().suffix(".pdf").tempfile().unwrap();
+    std::fs::write(
+        garbage.path(),
+        b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage",
+    )
+    .unwrap();
+    let out = segment_with(garbage.path(), &[], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("corrupt or truncated PDF"),
+        "{}",
+        stderr(&out)
+    );
+}

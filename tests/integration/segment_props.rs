@@ -20,6 +20,7 @@ fn document(pages: Vec<String>) -> Document {
                 text,
             })
             .collect(),
+        note: None,
     }
 }
 
