@@ -7,7 +7,12 @@ corpus/labelled/{train,dev,test}.jsonl with iterative stratification (Sechidis e
 most lacks its labels, so every label keeps about the same share in every split.
 Seeded and deterministic: the same raw files always give the same split.
 
-Usage: scripts/split-corpus.py [--seed N] [--dev 0.15] [--test 0.15]
+Passages already in a split stay there: the test split is frozen once written, so
+passages added to raw/ later go to train and dev only (in proportion), and no test
+passage ever moves into training. `--reshuffle` ignores the existing splits (only for
+a brand-new corpus: it breaks the promise that test was never seen).
+
+Usage: scripts/split-corpus.py [--seed N] [--dev 0.15] [--test 0.15] [--reshuffle]
 """
 import argparse
 import glob
@@ -25,6 +30,7 @@ def main():
     ap.add_argument("--seed", type=int, default=20261123)
     ap.add_argument("--dev", type=float, default=0.15)
     ap.add_argument("--test", type=float, default=0.15)
+    ap.add_argument("--reshuffle", action="store_true")
     args = ap.parse_args()
 
     rows = []
@@ -36,11 +42,29 @@ def main():
 
     names = ["train", "dev", "test"]
     shares = [1.0 - args.dev - args.test, args.dev, args.test]
+    fixed = {}
+    if not args.reshuffle:
+        for i, name in enumerate(names):
+            path = os.path.join(LABELLED, f"{name}.jsonl")
+            if os.path.exists(path):
+                with open(path, encoding="utf-8") as f:
+                    for line in f:
+                        if line.strip():
+                            fixed[json.loads(line)["id"]] = i
+    if fixed:
+        # New passages: train and dev only, in their usual proportion.
+        shares = [shares[0] / (shares[0] + shares[1]), shares[1] / (shares[0] + shares[1]), 0.0]
+    kept = [[] for _ in names]
+    for r in [r for r in rows if r["id"] in fixed]:
+        kept[fixed[r["id"]]].append(r)
+    rows = [r for r in rows if r["id"] not in fixed]
     label_totals = Counter(l for r in rows for l in r["labels"])
     # What each split still needs, per label and in passages.
     need = [{l: s * n for l, n in label_totals.items()} for s in shares]
     room = [s * len(rows) for s in shares]
     splits = [[] for _ in names]
+    if not rows:
+        splits = kept
 
     def rarest(r):
         return min((label_totals[l] for l in r["labels"]), default=10**9)
@@ -54,13 +78,16 @@ def main():
             others = sum(need[i][l] for l in r["labels"])
             return (need[i][key], others, room[i], rng.random())
 
-        i = max(range(len(names)), key=want) if r["labels"] else max(
-            range(len(names)), key=lambda i: (room[i], rng.random()))
+        open_splits = [i for i in range(len(names)) if shares[i] > 0]
+        i = max(open_splits, key=want) if r["labels"] else max(
+            open_splits, key=lambda i: (room[i], rng.random()))
         splits[i].append(r)
         room[i] -= 1
         for l in r["labels"]:
             need[i][l] -= 1
 
+    if rows:
+        splits = [k + s for k, s in zip(kept, splits)]
     for name, part in zip(names, splits):
         part.sort(key=lambda r: r["id"])
         with open(os.path.join(LABELLED, f"{name}.jsonl"), "w", encoding="utf-8") as f:
