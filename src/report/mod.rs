@@ -305,6 +305,7 @@ pub fn write_outputs(
             "format",
             "pages",
             "passages",
+            "note",
         ])?;
         for d in &record.documents {
             out.write_record([
