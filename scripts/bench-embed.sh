@@ -18,7 +18,7 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "workload: $(wc -l < benches/data/bench_passages.jsonl) passages, batch 32, max length 256 (--truncate)"
 rates=()
 for i in $(seq 1 "$runs"); do
-  line=$(./target/release/planthemes embed --input benches/data/bench_passages.jsonl \
+  line=$(./target/release/planthemes embed --no-cache --input benches/data/bench_passages.jsonl \
            --output "$out/vectors.jsonl" --batch-size 32 --truncate 2>&1 | grep '^embedded')
   pps=$(sed -E 's/.*\(([0-9.]+) passages\/s.*/\1/' <<<"$line")
   tps=$(sed -E 's/.*, ([0-9.]+) tokens\/s.*/\1/' <<<"$line")

@@ -51,6 +51,9 @@ pub struct Components<'a> {
     pub lexicon: &'a (dyn Lexicon + Sync),
     /// Needed when the classifier needs embeddings.
     pub encoder: Option<&'a dyn Encoder>,
+    /// When set, embeddings go through this cache instead of `encoder` directly.
+    pub cache: Option<&'a crate::embed::CachedEncoder<'a>>,
+    pub cache_path: Option<PathBuf>,
     pub encoder_info: Option<EncoderInfo>,
     pub classifier: &'a dyn Classifier,
     pub classifier_info: ClassifierInfo,
@@ -177,7 +180,11 @@ pub fn run(
     // Embed.
     let texts: Vec<&str> = passages.iter().map(|(_, p)| p.text.as_str()).collect();
     let vectors = if parts.classifier.needs_embeddings() {
-        let encoder = parts.encoder.ok_or_else(|| {
+        let encoder = match parts.cache {
+            Some(cached) => Some(cached as &dyn Encoder),
+            None => parts.encoder,
+        };
+        let encoder = encoder.ok_or_else(|| {
             crate::classify::ClassifyError::NoEmbedding(parts.classifier.name().to_string())
         })?;
         let started = Instant::now();
@@ -253,6 +260,15 @@ pub fn run(
         round: settings.round.clone(),
         manifest: plan.manifest.as_ref().map(|m| m.display().to_string()),
         encoder: parts.encoder_info.clone(),
+        cache: parts.cache.map(|c| crate::report::CacheInfo {
+            path: parts
+                .cache_path
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            found: c.hits(),
+            embedded: c.misses(),
+        }),
         classifier: parts.classifier_info.clone(),
         taxonomy: parts.taxonomy_path.display().to_string(),
         taxonomy_hash: parts.taxonomy.hash.clone(),

@@ -9,7 +9,7 @@ use anyhow::{bail, Context};
 use clap::Args;
 use serde::{Deserialize, Serialize};
 
-use super::{progress_bar, EncoderArgs};
+use super::{progress_bar, CacheArgs, EncoderArgs};
 use crate::embed::{BertEncoder, Encoder, Truncation};
 use crate::jsonl::read_jsonl;
 use crate::report::write_atomic;
@@ -30,6 +30,9 @@ pub struct EmbedArgs {
 
     #[command(flatten)]
     encoder: EncoderArgs,
+
+    #[command(flatten)]
+    cache: CacheArgs,
 }
 
 #[derive(Deserialize)]
@@ -63,7 +66,15 @@ pub fn run(args: &EmbedArgs) -> anyhow::Result<ExitCode> {
         Truncation::Refuse
     };
     let started = Instant::now();
-    let encoder = BertEncoder::load(&args.encoder.request(), &args.encoder.options(truncation))?;
+    let model = BertEncoder::load(&args.encoder.request(), &args.encoder.options(truncation))?;
+    let cache = args.cache.open();
+    let cached = cache
+        .as_ref()
+        .map(|c| crate::embed::CachedEncoder::new(&model, c, "fp32"));
+    let encoder: &dyn Encoder = match &cached {
+        Some(c) => c,
+        None => &model,
+    };
     let loaded = started.elapsed();
 
     let texts: Vec<&str> = passages.iter().map(|p| p.text.as_str()).collect();
@@ -125,5 +136,14 @@ pub fn run(args: &EmbedArgs) -> anyhow::Result<ExitCode> {
         loaded.as_secs_f64(),
         args.output.display()
     );
+    if let (Some(c), Some(cache)) = (&cached, &cache) {
+        eprintln!(
+            "cache: {} of {} passage(s) found in {}, {} embedded",
+            c.hits(),
+            passages.len(),
+            cache.path().display(),
+            c.misses()
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

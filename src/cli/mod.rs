@@ -109,6 +109,40 @@ impl EncoderArgs {
     }
 }
 
+/// The embedding cache: shared by every command that embeds a user's text.
+#[derive(Debug, Clone, Args)]
+pub struct CacheArgs {
+    /// Embedding cache file [default: $XDG_CACHE_HOME or ~/.cache, then
+    /// planthemes/embeddings.redb].
+    #[arg(long, value_name = "FILE", env = "PLANTHEMES_CACHE")]
+    pub cache: Option<PathBuf>,
+
+    /// Embed everything afresh, without reading or writing the cache.
+    #[arg(long)]
+    pub no_cache: bool,
+}
+
+impl CacheArgs {
+    /// The open cache, or `None` when turned off or unusable (with a warning: a
+    /// broken cache never stops a run).
+    pub(crate) fn open(&self) -> Option<crate::embed::EmbeddingCache> {
+        if self.no_cache {
+            return None;
+        }
+        let path = self
+            .cache
+            .clone()
+            .unwrap_or_else(crate::embed::default_cache_path);
+        match crate::embed::EmbeddingCache::open(&path) {
+            Ok(cache) => Some(cache),
+            Err(e) => {
+                eprintln!("warning: {e}; embedding without the cache (or pass --cache FILE)");
+                None
+            }
+        }
+    }
+}
+
 /// Parses the process arguments, runs the command and returns the exit status.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();

@@ -13,7 +13,7 @@ use anyhow::Context;
 use clap::Args;
 
 use super::common::{build_classifier, load_taxonomy, shown, ClassifierChoice};
-use super::{ingest_options, EncoderArgs};
+use super::{ingest_options, CacheArgs, EncoderArgs};
 use crate::aggregate::Presence;
 use crate::embed::ModelTokenizer;
 use crate::ingest::manifest::IcsTable;
@@ -67,6 +67,9 @@ pub struct RunArgs {
 
     #[command(flatten)]
     encoder: EncoderArgs,
+
+    #[command(flatten)]
+    cache: CacheArgs,
 }
 
 pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
@@ -113,6 +116,16 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
             min_passages: args.min_passages as usize,
         },
     };
+    let cache = match &built.encoder {
+        Some(_) => args.cache.open(),
+        None => None,
+    };
+    let cached = match (&built.encoder, &cache) {
+        (Some(encoder), Some(cache)) => {
+            Some(crate::embed::CachedEncoder::new(encoder, cache, "fp32"))
+        }
+        _ => None,
+    };
     let parts = Components {
         taxonomy: &taxonomy,
         taxonomy_path: &taxonomy_path,
@@ -124,6 +137,8 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
             .as_ref()
             .map(|e| e as &dyn crate::embed::Encoder),
         encoder_info: built.encoder_info.clone(),
+        cache: cached.as_ref(),
+        cache_path: cache.as_ref().map(|c| c.path().to_path_buf()),
         classifier: built.classifier.as_ref(),
         classifier_info: built.info.clone(),
     };
@@ -159,6 +174,12 @@ pub(crate) fn print_summary(record: &RunRecord, out: &Path, setup_secs: f64, rep
     );
     stages.push(format!("report {report_secs:.1} s"));
     eprintln!("time: {}", stages.join(" · "));
+    if let Some(cache) = &record.cache {
+        eprintln!(
+            "cache: {} passage(s) found in {}, {} embedded",
+            cache.found, cache.path, cache.embedded
+        );
+    }
     let guessed: Vec<_> = record
         .documents
         .iter()

@@ -57,6 +57,9 @@ pub enum EmbedError {
     #[error("device {device}: {reason}")]
     Device { device: String, reason: String },
 
+    #[error(transparent)]
+    Cache(#[from] super::cache::CacheError),
+
     #[error("the encoder failed while running: {0}")]
     Inference(#[source] candle_core::Error),
 }

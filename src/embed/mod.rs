@@ -8,6 +8,7 @@
 
 mod batch;
 mod bert;
+pub mod cache;
 mod error;
 pub mod pooling;
 pub mod resolve;
@@ -18,6 +19,7 @@ use std::str::FromStr;
 
 pub use batch::{plan_batches, Batch};
 pub use bert::BertEncoder;
+pub use cache::{default_cache_path, CachedEncoder, EmbeddingCache};
 pub use error::EmbedError;
 pub use resolve::{resolve_model, ModelLocation, ModelRequest, DEFAULT_MODEL};
 pub use tokens::ModelTokenizer;

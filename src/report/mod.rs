@@ -104,6 +104,16 @@ pub struct ClassifierInfo {
     pub dev_metrics: Option<DevMetrics>,
 }
 
+/// What the embedding cache did in a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CacheInfo {
+    pub path: String,
+    /// Passages whose vectors came from the cache.
+    pub found: usize,
+    /// Passages embedded (and stored) in this run.
+    pub embedded: usize,
+}
+
 /// Counts for the closing summary.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Counts {
@@ -126,6 +136,9 @@ pub struct RunRecord {
     pub round: String,
     pub manifest: Option<String>,
     pub encoder: Option<EncoderInfo>,
+    /// The embedding cache, when one was used.
+    #[serde(default)]
+    pub cache: Option<CacheInfo>,
     pub classifier: ClassifierInfo,
     pub taxonomy: String,
     pub taxonomy_hash: String,
@@ -476,6 +489,7 @@ mod tests {
             round: "r".into(),
             manifest: None,
             encoder: None,
+            cache: None,
             classifier: ClassifierInfo {
                 name: "keyword".into(),
                 kind: "keyword".into(),

@@ -246,3 +246,46 @@ fn asking_for_cuda_in_a_cpu_build_says_how_to_get_it() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--features cuda"), "{}", stderr(&out));
 }
+
+#[test]
+fn embed_reuses_the_cache_and_no_cache_skips_it() {
+    let model = std::fs::canonicalize(crate::support::real_model_dir()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\":\"a\",\"text\":\"Cold damp homes fill our wards each winter.\"}\n\
+         {\"id\":\"b\",\"text\":\"We will cut waits for hip replacements.\"}\n",
+    )
+    .unwrap();
+    let cache = dir.path().join("c.redb");
+    let run = |out: &str, extra: &[&str]| {
+        let mut args = vec![
+            "embed",
+            "--input",
+            input.to_str().unwrap(),
+            "--output",
+            out,
+            "--model",
+            model.to_str().unwrap(),
+            "--cache",
+            cache.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        crate::support::planthemes(dir.path(), &args)
+    };
+    let first = run("one.jsonl", &[]);
+    assert!(first.status.success(), "{}", crate::support::stderr(&first));
+    assert!(crate::support::stderr(&first).contains("cache: 0 of 2 passage(s) found"));
+    let second = run("two.jsonl", &[]);
+    assert!(crate::support::stderr(&second).contains("cache: 2 of 2 passage(s) found"));
+    let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
+    assert_eq!(
+        read("one.jsonl"),
+        read("two.jsonl"),
+        "cached vectors are the same bytes"
+    );
+    let third = run("three.jsonl", &["--no-cache"]);
+    assert!(!crate::support::stderr(&third).contains("cache:"));
+    assert_eq!(read("one.jsonl"), read("three.jsonl"));
+}

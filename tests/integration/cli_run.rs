@@ -475,3 +475,72 @@ fn killing_a_run_part_way_leaves_no_truncated_output() {
         .count();
     assert_eq!(hidden, 0);
 }
+
+#[test]
+fn a_run_killed_while_embedding_resumes_from_the_cache() {
+    let model = real_model_dir();
+    let dir = scratch("resume-run");
+    let cache = dir.join("cache.redb");
+    let out = dir.join("out");
+    let args = [
+        "run",
+        "--out",
+        out.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+        "--cache",
+        cache.to_str().unwrap(),
+    ];
+    let mut child = Command::new(env!("CARGO_BIN_EXE_planthemes"))
+        .args(args)
+        .current_dir(ROOT)
+        .env("HF_HUB_OFFLINE", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The cache commits every 64 passages (about 100 KB of vectors). Kill once the
+    // file has grown by several chunks' worth, so at least one chunk is surely
+    // committed (a chunk's pages are written before its commit), long before the
+    // 324 passages are done.
+    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    let started = Instant::now();
+    let mut empty = 0;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the run ended ({status}) before it could be killed");
+        }
+        let now = size(&cache);
+        if empty == 0 && now > 0 {
+            empty = now; // the new, empty cache
+        } else if empty > 0 && now > empty + 400 * 1024 {
+            break;
+        }
+        assert!(
+            started.elapsed().as_secs() < 300,
+            "no chunk committed in 5 minutes"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        !out.join("report.json").exists(),
+        "killed before any output"
+    );
+
+    let again = planthemes(Path::new(ROOT), &args);
+    assert!(again.status.success(), "{}", stderr(&again));
+    let record: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let found = record["cache"]["found"].as_u64().unwrap();
+    let embedded = record["cache"]["embedded"].as_u64().unwrap();
+    let total = record["counts"]["passages"].as_u64().unwrap();
+    assert!(found >= 64 && found < total, "found {found} of {total}");
+    assert_eq!(found + embedded, total);
+    assert!(
+        stderr(&again).contains(&format!("cache: {found} passage(s) found")),
+        "{}",
+        stderr(&again)
+    );
+}

@@ -41,6 +41,11 @@ pub fn planthemes(cwd: &Path, args: &[&str]) -> Output {
         .current_dir(cwd)
         .env_remove("PLANTHEMES_MODEL")
         .env("HF_HUB_OFFLINE", "1")
+        // Tests never touch the user's embedding cache.
+        .env(
+            "PLANTHEMES_CACHE",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-embeddings.redb"),
+        )
         .output()
         .expect("running planthemes")
 }
