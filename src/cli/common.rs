@@ -102,68 +102,100 @@ pub struct Built {
     pub max_tokens: Option<usize>,
 }
 
-/// Loads the encoder (when the classifier needs one) and the classifier.
-pub fn build_classifier(
-    choice: &ClassifierChoice,
+/// Makes a classifier of `kind` with an encoder already loaded (needed for `linear`
+/// and `prototype`), and what reports record of it. Refuses one whose labels differ
+/// from the taxonomy's.
+pub fn make_classifier(
+    kind: Kind,
+    head: Option<&Path>,
+    prototype_threshold: f32,
     taxonomy: &Taxonomy,
-    encoder_args: &EncoderArgs,
-) -> anyhow::Result<Built> {
+    encoder: Option<&BertEncoder>,
+) -> anyhow::Result<(
+    Box<dyn crate::classify::Classifier>,
+    crate::report::ClassifierInfo,
+)> {
     use crate::classify::{KeywordClassifier, LinearClassifier, PrototypeClassifier};
-    use crate::report::{ClassifierInfo, EncoderInfo};
+    use crate::report::ClassifierInfo;
 
-    let encoder = match choice.classifier {
-        Kind::Keyword => None,
-        Kind::Linear | Kind::Prototype => Some(load_encoder(encoder_args)?),
+    let info = |name: &str, head: Option<String>, dev_metrics| ClassifierInfo {
+        name: name.to_string(),
+        kind: kind_name(kind).to_string(),
+        head,
+        dev_metrics,
     };
-    let encoder_info = encoder.as_ref().map(|e| EncoderInfo {
-        id: e.id().to_string(),
-        weight_hash: e.weight_hash().to_string(),
-        model_dir: e.dir().display().to_string(),
-        device: format!("{:?}", encoder_args.device).to_lowercase(),
-    });
-    let (classifier, info): (Box<dyn crate::classify::Classifier>, ClassifierInfo) =
-        match (choice.classifier, &encoder) {
-            (Kind::Keyword, _) => (
-                Box::new(KeywordClassifier::new(taxonomy, 1)?),
-                ClassifierInfo {
-                    name: "keyword".into(),
-                    kind: "keyword".into(),
-                    head: None,
-                    dev_metrics: None,
-                },
-            ),
-            (Kind::Prototype, Some(encoder)) => (
-                Box::new(PrototypeClassifier::new(
-                    taxonomy,
-                    encoder,
-                    choice.prototype_threshold,
-                )?),
-                ClassifierInfo {
-                    name: "prototype".into(),
-                    kind: "prototype".into(),
-                    head: None,
-                    dev_metrics: None,
-                },
-            ),
-            (Kind::Linear, Some(encoder)) => {
-                let dir = choice.head.clone().unwrap_or_else(default_head);
-                let head = LinearClassifier::load(&dir, taxonomy, encoder.id())?;
-                let info = ClassifierInfo {
-                    name: head.name().to_string(),
-                    kind: "linear".into(),
-                    head: Some(dir.display().to_string()),
-                    dev_metrics: Some(head.meta().dev_metrics.clone()),
-                };
-                (Box::new(head), info)
-            }
-            (_, None) => unreachable!("an encoder is loaded for embedding classifiers"),
-        };
+    let needs = || {
+        encoder.ok_or_else(|| {
+            anyhow::anyhow!(
+                "the {} classifier needs the encoder: this is a bug",
+                kind_name(kind)
+            )
+        })
+    };
+    let (classifier, info): (Box<dyn crate::classify::Classifier>, ClassifierInfo) = match kind {
+        Kind::Keyword => (
+            Box::new(KeywordClassifier::new(taxonomy, 1)?),
+            info("keyword", None, None),
+        ),
+        Kind::Prototype => (
+            Box::new(PrototypeClassifier::new(
+                taxonomy,
+                needs()?,
+                prototype_threshold,
+            )?),
+            info("prototype", None, None),
+        ),
+        Kind::Linear => {
+            let dir = head.map(Path::to_path_buf).unwrap_or_else(default_head);
+            let linear = LinearClassifier::load(&dir, taxonomy, needs()?.id())?;
+            let info = info(
+                linear.name(),
+                Some(dir.display().to_string()),
+                Some(linear.meta().dev_metrics.clone()),
+            );
+            (Box::new(linear), info)
+        }
+    };
     if classifier.labels() != taxonomy.ids() {
         anyhow::bail!(
             "classifier {} has labels that differ from the taxonomy",
             classifier.name()
         );
     }
+    Ok((classifier, info))
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Linear => "linear",
+        Kind::Prototype => "prototype",
+        Kind::Keyword => "keyword",
+    }
+}
+
+/// Loads the encoder (when the classifier needs one) and the classifier.
+pub fn build_classifier(
+    choice: &ClassifierChoice,
+    taxonomy: &Taxonomy,
+    encoder_args: &EncoderArgs,
+) -> anyhow::Result<Built> {
+    let encoder = match choice.classifier {
+        Kind::Keyword => None,
+        Kind::Linear | Kind::Prototype => Some(load_encoder(encoder_args)?),
+    };
+    let encoder_info = encoder.as_ref().map(|e| crate::report::EncoderInfo {
+        id: e.id().to_string(),
+        weight_hash: e.weight_hash().to_string(),
+        model_dir: e.dir().display().to_string(),
+        device: format!("{:?}", encoder_args.device).to_lowercase(),
+    });
+    let (classifier, info) = make_classifier(
+        choice.classifier,
+        choice.head.as_deref(),
+        choice.prototype_threshold,
+        taxonomy,
+        encoder.as_ref(),
+    )?;
     let max_tokens = encoder.as_ref().map(|e| e.max_tokens());
     Ok(Built {
         classifier,

@@ -5,18 +5,14 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::bail;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
-use super::common::{default_head, embed_texts, load_encoder, load_taxonomy, shown};
+use super::common::{embed_texts, load_encoder, load_taxonomy, make_classifier, shown, Kind};
 use super::train::fmt_opt;
 use super::EncoderArgs;
 use crate::classify::prototype::DEFAULT_THRESHOLD;
-use crate::classify::{
-    Classifier, Input, KeywordClassifier, LinearClassifier, PrototypeClassifier,
-};
-use crate::embed::Encoder;
+use crate::classify::Input;
 use crate::eval::{bootstrap, gold_matrix, macro_f1, micro_f1, read_examples, Example, Judgements};
 use crate::taxonomy::Taxonomy;
 
@@ -137,31 +133,19 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     let gold = gold_matrix(&examples, &taxonomy);
     let mut results = Vec::new();
     for name in names {
-        let classifier: Box<dyn Classifier> = match name {
-            Which::Keyword => Box::new(KeywordClassifier::new(&taxonomy, 1)?),
-            Which::Prototype => Box::new(PrototypeClassifier::new(
-                &taxonomy,
-                encoder
-                    .as_ref()
-                    .expect("an encoder is loaded for prototype: this is a bug"),
-                args.prototype_threshold,
-            )?),
-            Which::Linear => {
-                let dir = args.head.clone().unwrap_or_else(default_head);
-                let id = encoder
-                    .as_ref()
-                    .expect("an encoder is loaded for linear: this is a bug")
-                    .id();
-                Box::new(LinearClassifier::load(&dir, &taxonomy, id)?)
-            }
+        let kind = match name {
+            Which::Linear => Kind::Linear,
+            Which::Prototype => Kind::Prototype,
+            Which::Keyword => Kind::Keyword,
             Which::All => unreachable!("expanded above"),
         };
-        if classifier.labels() != taxonomy.ids() {
-            bail!(
-                "classifier {} has labels that differ from the taxonomy",
-                classifier.name()
-            );
-        }
+        let (classifier, _) = make_classifier(
+            kind,
+            args.head.as_deref(),
+            args.prototype_threshold,
+            &taxonomy,
+            encoder.as_ref(),
+        )?;
         let predicted = classifier.predict(&inputs)?;
         results.push(report(
             classifier.name(),

@@ -9,10 +9,9 @@
 //! form feed between pages, which is what the cleaner expects; tables come out one
 //! cell per block, which is worse than our PDFium layout, hence second.
 
-use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::{Page, Reason};
 
@@ -87,7 +86,7 @@ fn reason(stderr: &str) -> Reason {
 
 /// Runs a command to completion (or [`LIMIT`]), collecting its output.
 fn run(cmd: &mut Command) -> Result<(bool, Vec<u8>, String), Reason> {
-    let mut child = cmd
+    let child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -97,34 +96,6 @@ fn run(cmd: &mut Command) -> Result<(bool, Vec<u8>, String), Reason> {
                 "cannot run poppler's pdftotext ({e}); install poppler-utils"
             ))
         })?;
-    let mut stdout = child.stdout.take().expect("stdout is piped: this is a bug");
-    let mut stderr = child.stderr.take().expect("stderr is piped: this is a bug");
-    let out = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = stdout.by_ref().take(1 << 30).read_to_end(&mut buf);
-        buf
-    });
-    let err = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = stderr.by_ref().take(64 * 1024).read_to_end(&mut buf);
-        String::from_utf8_lossy(&buf).into_owned()
-    });
-    let deadline = Instant::now() + LIMIT;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(Reason::TimedOut(LIMIT.as_secs()));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => return Err(Reason::Crashed(format!("waiting for pdftotext: {e}"))),
-        }
-    };
-    Ok((
-        status.success(),
-        out.join().unwrap_or_default(),
-        err.join().unwrap_or_default(),
-    ))
+    let (status, stdout, stderr) = super::worker::wait_limited(child, LIMIT)?;
+    Ok((status.success(), stdout, stderr))
 }

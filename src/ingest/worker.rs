@@ -5,7 +5,7 @@
 
 use std::io::Read;
 use std::path::Path;
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -68,43 +68,11 @@ pub fn extract_in_child(
     if let Some(lib) = &options.pdfium {
         cmd.arg("--pdfium").arg(lib);
     }
-    let mut child = cmd.spawn().map_err(|e| {
+    let child = cmd.spawn().map_err(|e| {
         Reason::Crashed(format!("cannot start the worker {}: {e}", worker.display()))
     })?;
 
-    // Drain both pipes on threads, so a large output cannot block the child.
-    let mut stdout = child.stdout.take().expect("stdout is piped: this is a bug");
-    let mut stderr = child.stderr.take().expect("stderr is piped: this is a bug");
-    let out = std::thread::spawn(move || {
-        // A document's JSON is megabytes; a runaway worker is cut off at 1 GiB.
-        let mut buf = Vec::new();
-        stdout
-            .by_ref()
-            .take(1 << 30)
-            .read_to_end(&mut buf)
-            .map(|_| buf)
-    });
-    let err = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = stderr.by_ref().take(64 * 1024).read_to_end(&mut buf);
-        String::from_utf8_lossy(&buf).into_owned()
-    });
-
-    let deadline = Instant::now() + options.timeout;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(Reason::TimedOut(options.timeout.as_secs()));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => return Err(Reason::Crashed(format!("waiting for the worker: {e}"))),
-        }
-    };
-    let stdout = out.join().ok().and_then(Result::ok).unwrap_or_default();
-    let stderr = err.join().unwrap_or_default();
+    let (status, stdout, stderr) = wait_limited(child, options.timeout)?;
     if !status.success() {
         return Err(Reason::Crashed(describe(status, &stderr)));
     }
@@ -113,6 +81,46 @@ pub fn extract_in_child(
         Ok(WorkerResult::Err(reason)) => Err(reason),
         Err(e) => Err(Reason::Crashed(format!("unreadable worker output ({e})"))),
     }
+}
+
+/// Waits for a child whose stdout and stderr are piped, draining both on threads (so
+/// a large output cannot block it), and kills it at `timeout`. Returns its status,
+/// stdout (cut at 1 GiB) and stderr (cut at 64 KiB).
+pub(crate) fn wait_limited(
+    mut child: Child,
+    timeout: Duration,
+) -> Result<(ExitStatus, Vec<u8>, String), Reason> {
+    let mut stdout = child.stdout.take().expect("stdout is piped: this is a bug");
+    let mut stderr = child.stderr.take().expect("stderr is piped: this is a bug");
+    let out = std::thread::spawn(move || {
+        // A document's JSON is megabytes; a runaway child is cut off at 1 GiB.
+        let mut buf = Vec::new();
+        let _ = stdout.by_ref().take(1 << 30).read_to_end(&mut buf);
+        buf
+    });
+    let err = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stderr.by_ref().take(64 * 1024).read_to_end(&mut buf);
+        String::from_utf8_lossy(&buf).into_owned()
+    });
+    let deadline = Instant::now() + timeout;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(Reason::TimedOut(timeout.as_secs()));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(e) => return Err(Reason::Crashed(format!("waiting for a child process: {e}"))),
+        }
+    };
+    Ok((
+        status,
+        out.join().unwrap_or_default(),
+        err.join().unwrap_or_default(),
+    ))
 }
 
 fn describe(status: ExitStatus, stderr: &str) -> String {
