@@ -84,6 +84,17 @@ pub enum Change {
     Neither,
 }
 
+impl Change {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::Kept => "kept",
+            Change::Dropped => "dropped",
+            Change::Added => "added",
+            Change::Neither => "neither",
+        }
+    }
+}
+
 /// One ICS × pair of kinds × label.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AlignmentRow {

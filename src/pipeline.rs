@@ -53,7 +53,6 @@ pub struct Components<'a> {
     pub encoder: Option<&'a dyn Encoder>,
     /// When set, embeddings go through this cache instead of `encoder` directly.
     pub cache: Option<&'a crate::embed::CachedEncoder<'a>>,
-    pub cache_path: Option<PathBuf>,
     pub encoder_info: Option<EncoderInfo>,
     pub classifier: &'a dyn Classifier,
     pub classifier_info: ClassifierInfo,
@@ -261,11 +260,7 @@ pub fn run(
         manifest: plan.manifest.as_ref().map(|m| m.display().to_string()),
         encoder: parts.encoder_info.clone(),
         cache: parts.cache.map(|c| crate::report::CacheInfo {
-            path: parts
-                .cache_path
-                .as_ref()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default(),
+            path: c.cache_path().display().to_string(),
             found: c.hits(),
             embedded: c.misses(),
         }),

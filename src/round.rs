@@ -6,7 +6,7 @@
 //! from its folder and file names, its title and its first pages, and every guess
 //! says what it rests on and how sure it is ([`Identity`]).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -307,15 +307,6 @@ fn guess_kind(
         Confidence::Low,
         "nothing (no plan words found)",
     ))
-}
-
-/// Counts of documents per ICS and kind (for national "N of M" figures).
-pub fn kinds_per_ics(identities: &[&Identity]) -> HashMap<String, BTreeSet<DocKind>> {
-    let mut out: HashMap<String, BTreeSet<DocKind>> = HashMap::new();
-    for id in identities {
-        out.entry(id.ics.clone()).or_default().insert(id.kind);
-    }
-    out
 }
 
 #[cfg(test)]

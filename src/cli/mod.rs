@@ -227,11 +227,12 @@ pub(crate) fn progress_bar(len: u64, what: &str) -> indicatif::ProgressBar {
         Some(len),
         indicatif::ProgressDrawTarget::stderr(),
     );
-    let style = indicatif::ProgressStyle::with_template(&format!(
-        "{{spinner}} {what} [{{bar:30}}] {{pos}}/{{len}} ({{per_sec}}, eta {{eta}})"
-    ))
+    let style = indicatif::ProgressStyle::with_template(
+        "{spinner} {msg} [{bar:30}] {pos}/{len} ({per_sec}, eta {eta})",
+    )
     .expect("progress template is valid: this is a bug")
     .progress_chars("=> ");
     bar.set_style(style);
+    bar.set_message(what.to_string());
     bar
 }

@@ -19,7 +19,7 @@ use crate::embed::ModelTokenizer;
 use crate::ingest::manifest::IcsTable;
 use crate::paths::project_file;
 use crate::pipeline::{self, Components, Progress, Settings};
-use crate::report::{confidence_str, default_out_dir, RunRecord};
+use crate::report::{default_out_dir, RunRecord};
 use crate::round::{self, Confidence};
 use crate::segment::SegmentOptions;
 
@@ -138,7 +138,6 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
             .map(|e| e as &dyn crate::embed::Encoder),
         encoder_info: built.encoder_info.clone(),
         cache: cached.as_ref(),
-        cache_path: cache.as_ref().map(|c| c.path().to_path_buf()),
         classifier: built.classifier.as_ref(),
         classifier_info: built.info.clone(),
     };
@@ -192,10 +191,10 @@ pub(crate) fn print_summary(record: &RunRecord, out: &Path, setup_secs: f64, rep
                 "  {}: ICS {} ({}; {}), kind {} ({}; {})",
                 d.file,
                 d.ics,
-                confidence_str(d.ics_confidence),
+                d.ics_confidence.as_str(),
                 d.ics_basis,
                 d.kind.as_str(),
-                confidence_str(d.kind_confidence),
+                d.kind_confidence.as_str(),
                 d.kind_basis
             );
         }
@@ -216,18 +215,9 @@ struct StageBar {
 
 impl StageBar {
     fn new() -> Self {
-        let bar = indicatif::ProgressBar::with_draw_target(
-            Some(0),
-            indicatif::ProgressDrawTarget::stderr(),
-        );
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} {msg:<16} [{bar:30}] {pos}/{len} ({elapsed}, eta {eta})",
-            )
-            .expect("progress template is valid: this is a bug")
-            .progress_chars("=> "),
-        );
-        StageBar { bar }
+        StageBar {
+            bar: super::progress_bar(0, ""),
+        }
     }
 }
 

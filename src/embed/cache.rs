@@ -135,6 +135,11 @@ impl<'a> CachedEncoder<'a> {
         }
     }
 
+    /// The cache file behind this encoder.
+    pub fn cache_path(&self) -> &Path {
+        self.cache.path()
+    }
+
     /// Texts answered from the cache so far.
     pub fn hits(&self) -> usize {
         self.hits.load(Ordering::Relaxed)

@@ -40,6 +40,16 @@ impl DocKind {
             DocKind::Other => "other",
         }
     }
+
+    /// The kind in a sentence: "5 of 8 strategies".
+    pub fn plural(self) -> &'static str {
+        match self {
+            DocKind::Strategy => "strategies",
+            DocKind::Jfp => "joint forward plans",
+            DocKind::Hwb => "health and wellbeing strategies",
+            DocKind::Other => "other documents",
+        }
+    }
 }
 
 /// How sure a guess is.
@@ -52,6 +62,18 @@ pub enum Confidence {
     Medium,
     Low,
     None,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Given => "given",
+            Confidence::High => "high",
+            Confidence::Medium => "medium",
+            Confidence::Low => "low",
+            Confidence::None => "none",
+        }
+    }
 }
 
 /// One of the 42 systems.

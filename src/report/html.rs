@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::{change_str, kind_plural, PassageRecord, RunRecord};
+use super::{PassageRecord, RunRecord};
 use crate::aggregate::{Change, Coverage, EVIDENCE_PER_CELL};
 use crate::round::DocKind;
 
@@ -141,7 +141,7 @@ pub fn render(
         .get_template("report.html")?
         .render(minijinja::context! {
             record => V::from(Serde(record)),
-            kinds => kinds.iter().map(|k| kind_plural(*k)).collect::<Vec<_>>(),
+            kinds => kinds.iter().map(|k| k.plural()).collect::<Vec<_>>(),
             national => V::from(Serde(&national)),
             alignment => V::from(Serde(&alignment)),
             timings => V::from(Serde(&timings)),
@@ -252,10 +252,9 @@ fn page_data(
     json!({
         "labels": record.labels,
         "systems": systems,
-        "kinds": kinds.iter().map(|k| json!({"id": k.as_str(), "name": kind_plural(*k)})).collect::<Vec<_>>(),
+        "kinds": kinds.iter().map(|k| json!({"id": k.as_str(), "name": k.plural()})).collect::<Vec<_>>(),
         "views": views,
         "evidence": evidence,
         "thresholds": record.thresholds,
-        "changes": [change_str(Change::Dropped), change_str(Change::Added)],
     })
 }

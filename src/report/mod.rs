@@ -267,7 +267,7 @@ pub fn write_outputs(
                 &r.systems.to_string(),
                 &format!("{share:.4}"),
                 &r.passages.to_string(),
-                &format!("{} of {} {}", r.present, r.systems, kind_plural(r.kind)),
+                &format!("{} of {} {}", r.present, r.systems, r.kind.plural()),
             ])?;
         }
         out.flush()
@@ -296,7 +296,7 @@ pub fn write_outputs(
                 &r.present_b.to_string(),
                 &format!("{:.4}", r.share_a),
                 &format!("{:.4}", r.share_b),
-                change_str(r.change),
+                r.change.as_str(),
                 &format!("{:.4}", r.profile_cosine),
             ])?;
         }
@@ -325,10 +325,10 @@ pub fn write_outputs(
                 d.file.as_str(),
                 &d.id,
                 &d.ics,
-                confidence_str(d.ics_confidence),
+                d.ics_confidence.as_str(),
                 &d.ics_basis,
                 d.kind.as_str(),
-                confidence_str(d.kind_confidence),
+                d.kind_confidence.as_str(),
                 &d.kind_basis,
                 d.title.as_deref().unwrap_or(""),
                 d.year.as_deref().unwrap_or(""),
@@ -432,35 +432,6 @@ fn fmt_score(s: f32) -> String {
         format!("{s:.4}")
     } else {
         String::new()
-    }
-}
-
-pub(crate) fn kind_plural(kind: DocKind) -> &'static str {
-    match kind {
-        DocKind::Strategy => "strategies",
-        DocKind::Jfp => "joint forward plans",
-        DocKind::Hwb => "health and wellbeing strategies",
-        DocKind::Other => "other documents",
-    }
-}
-
-pub(crate) fn change_str(c: crate::aggregate::Change) -> &'static str {
-    use crate::aggregate::Change;
-    match c {
-        Change::Kept => "kept",
-        Change::Dropped => "dropped",
-        Change::Added => "added",
-        Change::Neither => "neither",
-    }
-}
-
-pub(crate) fn confidence_str(c: Confidence) -> &'static str {
-    match c {
-        Confidence::Given => "given",
-        Confidence::High => "high",
-        Confidence::Medium => "medium",
-        Confidence::Low => "low",
-        Confidence::None => "none",
     }
 }
 
