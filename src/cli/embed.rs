@@ -28,6 +28,11 @@ pub struct EmbedArgs {
     #[arg(long)]
     truncate: bool,
 
+    /// Longest passage in tokens, at most the model's own limit (with --truncate,
+    /// longer passages are cut here, as sentence-transformers' max_seq_length does).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(2..))]
+    max_length: Option<u64>,
+
     #[command(flatten)]
     encoder: EncoderArgs,
 
@@ -66,7 +71,9 @@ pub fn run(args: &EmbedArgs) -> anyhow::Result<ExitCode> {
         Truncation::Refuse
     };
     let started = Instant::now();
-    let model = BertEncoder::load(&args.encoder.request(), &args.encoder.options(truncation))?;
+    let mut options = args.encoder.options(truncation);
+    options.max_length = args.max_length.map(|n| n as usize);
+    let model = BertEncoder::load(&args.encoder.request(), &options)?;
     let cache = args.cache.open();
     let cached = cache
         .as_ref()

@@ -42,6 +42,8 @@ pub struct BertEncoder {
     pad_id: u32,
     pooling: Pooling,
     options: EncoderOptions,
+    /// Threads that run whole batches side by side, when `options.workers > 1`.
+    pool: Option<rayon::ThreadPool>,
 }
 
 impl std::fmt::Debug for BertEncoder {
@@ -96,7 +98,9 @@ impl BertEncoder {
         let config: Config = read_json(&config_path)?;
         check_config(&config, &config_path)?;
 
-        let max_tokens = read_max_tokens(dir, &config)?;
+        let max_tokens = read_max_tokens(dir, &config)?
+            .min(options.max_length.unwrap_or(usize::MAX))
+            .max(2);
         let pooling = read_pooling(dir)?;
 
         let tokenizer_path = dir.join("tokenizer.json");
@@ -132,6 +136,7 @@ impl BertEncoder {
             max_tokens,
             pad_id: config.pad_token_id as u32,
             pooling,
+            pool: batch_pool(options.workers)?,
             options: options.clone(),
         })
     }
@@ -257,9 +262,9 @@ impl Encoder for BertEncoder {
             .options
             .max_batch_tokens
             .unwrap_or(self.options.max_batch * self.max_tokens);
-        let mut vectors = vec![Vec::new(); texts.len()];
-        let mut done = 0;
-        for batch in plan_batches(&lengths, self.options.max_batch, budget) {
+        let batches = plan_batches(&lengths, self.options.max_batch, budget);
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let run_batch = |batch: &super::Batch| -> Result<Vec<Vec<f32>>, EmbedError> {
             let rows: Vec<&[u32]> = batch
                 .indices
                 .iter()
@@ -268,11 +273,28 @@ impl Encoder for BertEncoder {
             let pooled = self
                 .forward_batch(&rows, batch.padded_len)
                 .map_err(EmbedError::Inference)?;
+            let finished = done.fetch_add(batch.indices.len(), std::sync::atomic::Ordering::Relaxed)
+                + batch.indices.len();
+            progress(finished);
+            Ok(pooled)
+        };
+        // Batches go to `workers` threads at once (see `EncoderOptions::workers`);
+        // results come back in batch order whatever order they finish in.
+        let results: Vec<Vec<Vec<f32>>> = match &self.pool {
+            Some(pool) => pool.install(|| {
+                batches
+                    .par_iter()
+                    .with_max_len(1)
+                    .map(run_batch)
+                    .collect::<Result<_, _>>()
+            })?,
+            None => batches.iter().map(run_batch).collect::<Result<_, _>>()?,
+        };
+        let mut vectors = vec![Vec::new(); texts.len()];
+        for (batch, pooled) in batches.iter().zip(results) {
             for (&i, v) in batch.indices.iter().zip(pooled) {
                 vectors[i] = v;
             }
-            done += batch.indices.len();
-            progress(done);
         }
         let tokens = lengths.iter().sum();
         Ok(Encoded {
@@ -281,6 +303,21 @@ impl Encoder for BertEncoder {
             tokens,
         })
     }
+}
+
+fn batch_pool(workers: usize) -> Result<Option<rayon::ThreadPool>, EmbedError> {
+    if workers <= 1 {
+        return Ok(None);
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(workers)
+        .thread_name(|i| format!("embed-{i}"))
+        .build()
+        .map(Some)
+        .map_err(|e| EmbedError::Device {
+            device: "cpu".into(),
+            reason: format!("cannot start {workers} embedding threads: {e}"),
+        })
 }
 
 fn open_device(choice: DeviceChoice) -> Result<Device, EmbedError> {

@@ -71,6 +71,38 @@ pub struct EncoderOptions {
     /// Most padded tokens (rows × longest row) in one forward pass; `None` means
     /// `max_batch × max_tokens`.
     pub max_batch_tokens: Option<usize>,
+    /// Longest input in tokens, below the model's own limit (benchmarks compare at
+    /// 128 and 256); `None` keeps the model's limit.
+    pub max_length: Option<usize>,
+    /// Batches run side by side on this many threads. Worth more than one only when
+    /// candle's own kernels are single-threaded ([`single_threaded_kernels`]): one
+    /// matmul thread per worker measured 1.4× faster on 2 cores than candle's
+    /// threads inside each operation, which leave cores idle in the single-threaded
+    /// element-wise ops (GELU, softmax) between matmuls (BENCHMARKS.md).
+    pub workers: usize,
+}
+
+/// Makes candle's CPU kernels single-threaded so that [`EncoderOptions::workers`]
+/// can spread whole batches over the cores instead, and returns how many workers to
+/// use: one per core. Call it first thing in `main`, before any thread starts:
+/// candle reads its thread count from the environment (`RAYON_NUM_THREADS`,
+/// `CANDLE_NUM_THREADS`) and has no API for it. When the user has set either
+/// variable, nothing changes and the answer is 1 (candle threads each operation as
+/// told). The process's global rayon pool keeps one thread per core.
+pub fn single_threaded_kernels() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if std::env::var_os("RAYON_NUM_THREADS").is_some()
+        || std::env::var_os("CANDLE_NUM_THREADS").is_some()
+    {
+        return 1;
+    }
+    // Called at the start of `main`, before the program starts any thread, so
+    // nothing reads the environment concurrently.
+    std::env::set_var("RAYON_NUM_THREADS", "1");
+    std::env::set_var("CANDLE_NUM_THREADS", "1");
+    // The global pool (ingest, tokenising) still gets every core.
+    let _ = rayon::ThreadPoolBuilder::new().num_threads(cores).build_global();
+    cores
 }
 
 impl EncoderOptions {
@@ -80,6 +112,8 @@ impl EncoderOptions {
             truncation,
             max_batch: 32,
             max_batch_tokens: None,
+            max_length: None,
+            workers: 1,
         }
     }
 }

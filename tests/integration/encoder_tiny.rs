@@ -135,3 +135,50 @@ fn an_over_long_text_is_refused_or_truncated_as_asked() {
     assert!(cosine(&out.vectors[1], &expected[0]) > 0.9999);
     assert_eq!(out.tokens, 3 + 48);
 }
+
+#[test]
+fn batches_spread_over_workers_come_back_in_input_order() {
+    let (_tmp, dir) = tiny_model(8);
+    let alone = BertEncoder::from_dir(&dir, &EncoderOptions::new(Truncation::Refuse))
+        .unwrap()
+        .encode(&TEXTS)
+        .unwrap();
+    let spread = EncoderOptions {
+        max_batch: 1,
+        workers: 3,
+        ..EncoderOptions::new(Truncation::Refuse)
+    };
+    let enc = BertEncoder::from_dir(&dir, &spread).unwrap();
+    let last = std::sync::Mutex::new(Vec::new());
+    let out = enc
+        .encode_observed(&TEXTS, &|done| last.lock().unwrap().push(done))
+        .unwrap();
+    for (a, b) in alone.iter().zip(&out.vectors) {
+        assert!(cosine(a, b) > 0.9999, "cosine {}", cosine(a, b));
+    }
+    // One report per batch; the counts rise to the total whatever order batches end in.
+    let mut seen = last.into_inner().unwrap();
+    seen.sort_unstable();
+    assert_eq!(seen, vec![1, 2, 3, 4, 5, 6]);
+}
+
+#[test]
+fn a_max_length_below_the_models_own_limits_inputs() {
+    let (_tmp, dir) = tiny_model(9);
+    let short = EncoderOptions {
+        max_length: Some(8),
+        ..EncoderOptions::new(Truncation::Refuse)
+    };
+    let enc = BertEncoder::from_dir(&dir, &short).unwrap();
+    assert_eq!(enc.max_tokens(), 8);
+    match enc.encode(&[TEXTS[2]]) {
+        Err(EmbedError::TooLong { max, .. }) => assert_eq!(max, 8),
+        other => panic!("expected TooLong, got {other:?}"),
+    }
+    // A limit above the model's own is the model's own.
+    let long = EncoderOptions {
+        max_length: Some(10_000),
+        ..EncoderOptions::new(Truncation::Refuse)
+    };
+    assert_eq!(BertEncoder::from_dir(&dir, &long).unwrap().max_tokens(), 48);
+}
