@@ -31,7 +31,7 @@ report, name, wall, rss_kb = json.load(open(sys.argv[1])), sys.argv[2], float(sy
 c = report["counts"]
 stages = ", ".join(f"{k} {v:.1f} s" for k, v in report["timings"])
 cache = report.get("cache") or {}
-hits = f", cache hits {cache.get('hits')} of {c['passages']}" if cache else ""
+hits = f", {cache['found']} passages from the cache, {cache['embedded']} embedded" if cache else ""
 print(f"{name}: {wall:.1f} s wall, {c['pages'] / wall:.1f} pages/s, peak RSS {rss_kb / 1048576:.2f} GiB; "
       f"{c['coded']} of {c['documents']} documents, {c['pages']} pages, {c['passages']} passages{hits}")
 print(f"  stages: {stages}")

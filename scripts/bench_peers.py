@@ -86,9 +86,12 @@ def run_ort():
 def run_planthemes(extra):
     path = os.path.join(work, "planthemes.jsonl")
     cmd = [a.planthemes, "embed", "--no-cache", "--truncate", "--input", a.passages,
-           "--output", path, "--max-length", str(a.max_length),
-           "--batch-size", str(a.batch_size)] + extra
-    subprocess.run(cmd, check=True, stderr=subprocess.DEVNULL)
+           "--output", path, "--max-length", str(a.max_length)]
+    if "--batch-size" not in extra:
+        cmd += ["--batch-size", str(a.batch_size)]
+    done = subprocess.run(cmd + extra, stderr=subprocess.PIPE, text=True)
+    if done.returncode != 0:
+        sys.exit(f"bench-peers: {' '.join(cmd + extra)} failed:\n{done.stderr}")
     return np.array([json.loads(l)["embedding"] for l in open(path)], np.float32)
 
 

@@ -31,7 +31,7 @@ a = ap.parse_args()
 rng = random.Random(a.seed)
 
 sentences = []
-for path in sorted(glob.glob(os.path.join(ROOT, "corpus", "labelled", "*.jsonl"))):
+for path in [os.path.join(ROOT, "corpus", "labelled", f"{s}.jsonl") for s in ("train", "dev", "test")]:
     for line in open(path, encoding="utf-8"):
         text = json.loads(line)["text"]
         for s in re.split(r"(?<=[.!?])\s+", text.replace("\n", " ")):
