@@ -188,6 +188,7 @@ pub fn build_classifier(
         weight_hash: e.weight_hash().to_string(),
         model_dir: e.dir().display().to_string(),
         device: format!("{:?}", encoder_args.device).to_lowercase(),
+        precision: e.precision().name().to_string(),
     });
     let (classifier, info) = make_classifier(
         choice.classifier,

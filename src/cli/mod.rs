@@ -17,7 +17,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::embed::{DeviceChoice, EncoderOptions, ModelRequest, Truncation, DEFAULT_MODEL};
+use crate::embed::{
+    DeviceChoice, EncoderOptions, Kernels, ModelRequest, Precision, Truncation, DEFAULT_MODEL,
+};
 
 /// Find the themes in English integrated care system plans, passage by passage.
 #[derive(Debug, Parser)]
@@ -90,6 +92,16 @@ pub struct EncoderArgs {
     /// ones on all threads on CPU (BENCHMARKS.md).
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=4096))]
     pub batch_size: u64,
+
+    /// Arithmetic of the encoder's linear layers: fp32, or int8 (CPU only; about
+    /// 1.5× faster, vectors within cosine 0.99 of fp32; BENCHMARKS.md).
+    #[arg(long, default_value = "fp32", value_name = "fp32|int8")]
+    pub precision: Precision,
+
+    /// Run the model with candle-transformers' BertModel instead of planthemes' own
+    /// CPU kernels (fp32 only): the reference for parity checks and benchmarks.
+    #[arg(long, hide = true)]
+    pub candle_kernels: bool,
 }
 
 impl EncoderArgs {
@@ -106,6 +118,8 @@ impl EncoderArgs {
             device: self.device,
             max_batch: self.batch_size as usize,
             workers: EMBED_WORKERS.get().copied().unwrap_or(1),
+            precision: self.precision,
+            kernels: if self.candle_kernels { Kernels::Candle } else { Kernels::Auto },
             ..EncoderOptions::new(truncation)
         }
     }

@@ -122,7 +122,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     };
     let cached = match (&built.encoder, &cache) {
         (Some(encoder), Some(cache)) => {
-            Some(crate::embed::CachedEncoder::new(encoder, cache, "fp32"))
+            Some(crate::embed::CachedEncoder::new(encoder, cache, encoder.precision().name()))
         }
         _ => None,
     };

@@ -15,9 +15,19 @@ use rayon::prelude::*;
 use serde::Deserialize;
 use tokenizers::{Tokenizer, TruncationParams};
 
+use super::cpu::CpuBert;
 use super::pooling::{cls_pool, l2_normalize, mean_pool};
 use super::resolve::{check_complete, resolve_model, ModelRequest};
-use super::{plan_batches, DeviceChoice, EmbedError, Encoded, Encoder, EncoderOptions, Truncation};
+use super::{
+    plan_batches, DeviceChoice, EmbedError, Encoded, Encoder, EncoderOptions, Kernels, Precision,
+    Truncation,
+};
+
+/// The code that runs the model (see [`Kernels`]).
+enum Model {
+    Candle(BertModel),
+    Cpu(CpuBert),
+}
 
 /// How token states become one vector (sentence-transformers' `1_Pooling/config.json`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,7 +38,7 @@ enum Pooling {
 
 /// A sentence encoder over a BERT checkpoint in the Hugging Face folder layout.
 pub struct BertEncoder {
-    model: BertModel,
+    model: Model,
     /// No truncation, no padding: counts and checks lengths.
     tokenizer: Tokenizer,
     /// Truncates to `max_tokens` exactly as sentence-transformers does.
@@ -118,7 +128,22 @@ impl BertEncoder {
         };
         let vb = VarBuilder::from_buffered_safetensors(bytes, DType::F32, &device)
             .map_err(weights_error)?;
-        let model = BertModel::load(vb, &config).map_err(weights_error)?;
+        let model = match (options.device, options.kernels, options.precision) {
+            (DeviceChoice::Cpu, Kernels::Auto, precision) => Model::Cpu(
+                CpuBert::load(&vb, &config, precision).map_err(|reason| EmbedError::WeightLayout {
+                    path: weights_path.clone(),
+                    reason,
+                })?,
+            ),
+            (_, _, Precision::Int8) => {
+                return Err(EmbedError::Unsupported(
+                    "int8 runs only on the CPU with planthemes' own kernels; \
+                     use --precision fp32 with --device cuda"
+                        .into(),
+                ))
+            }
+            _ => Model::Candle(BertModel::load(vb, &config).map_err(weights_error)?),
+        };
 
         let name = dir
             .file_name()
@@ -144,6 +169,11 @@ impl BertEncoder {
     /// The first 16 hex digits of the BLAKE3 hash of `model.safetensors`.
     pub fn weight_hash(&self) -> &str {
         &self.weight_hash
+    }
+
+    /// The arithmetic of the linear layers.
+    pub fn precision(&self) -> Precision {
+        self.options.precision
     }
 
     /// The folder the model was loaded from.
@@ -174,9 +204,41 @@ impl BertEncoder {
         }
     }
 
-    /// Runs one padded batch and returns one unit vector per row.
-    fn forward_batch(
+    /// Runs one batch and returns one unit vector per row.
+    fn forward_batch(&self, rows: &[&[u32]], padded_len: usize) -> Result<Vec<Vec<f32>>, EmbedError> {
+        let model = match &self.model {
+            Model::Cpu(model) => model,
+            Model::Candle(model) => {
+                return self
+                    .forward_candle(model, rows, padded_len)
+                    .map_err(EmbedError::Inference)
+            }
+        };
+        let states = model.forward(rows).map_err(EmbedError::Forward)?;
+        let mut at = 0;
+        Ok(rows
+            .iter()
+            .map(|row| {
+                let states = &states[at * self.dim..(at + row.len()) * self.dim];
+                at += row.len();
+                self.pool(states, &vec![1; row.len()])
+            })
+            .collect())
+    }
+
+    fn pool(&self, states: &[f32], mask: &[u32]) -> Vec<f32> {
+        let mut v = match self.pooling {
+            Pooling::Mean => mean_pool(states, mask, self.dim),
+            Pooling::Cls => cls_pool(states, self.dim),
+        };
+        l2_normalize(&mut v);
+        v
+    }
+
+    /// Runs one padded batch through candle-transformers' `BertModel`.
+    fn forward_candle(
         &self,
+        model: &BertModel,
         rows: &[&[u32]],
         padded_len: usize,
     ) -> candle_core::Result<Vec<Vec<f32>>> {
@@ -190,8 +252,7 @@ impl BertEncoder {
         let input_ids = Tensor::from_vec(ids, (n, padded_len), &self.device)?;
         let attention = Tensor::from_vec(mask.clone(), (n, padded_len), &self.device)?;
         let token_types = input_ids.zeros_like()?;
-        let hidden = self
-            .model
+        let hidden = model
             .forward(&input_ids, &token_types, Some(&attention))?
             .flatten_all()?
             .to_vec1::<f32>()?;
@@ -200,14 +261,7 @@ impl BertEncoder {
         let vectors = hidden
             .chunks_exact(per_row)
             .zip(mask.chunks_exact(padded_len))
-            .map(|(states, row_mask)| {
-                let mut v = match self.pooling {
-                    Pooling::Mean => mean_pool(states, row_mask, self.dim),
-                    Pooling::Cls => cls_pool(states, self.dim),
-                };
-                l2_normalize(&mut v);
-                v
-            })
+            .map(|(states, row_mask)| self.pool(states, row_mask))
             .collect();
         Ok(vectors)
     }
@@ -270,9 +324,7 @@ impl Encoder for BertEncoder {
                 .iter()
                 .map(|&i| tokenized[i].0.as_slice())
                 .collect();
-            let pooled = self
-                .forward_batch(&rows, batch.padded_len)
-                .map_err(EmbedError::Inference)?;
+            let pooled = self.forward_batch(&rows, batch.padded_len)?;
             let finished = done.fetch_add(batch.indices.len(), std::sync::atomic::Ordering::Relaxed)
                 + batch.indices.len();
             progress(finished);

@@ -28,6 +28,12 @@ pub enum EmbedError {
         source: candle_core::Error,
     },
 
+    #[error("{}: cannot use these weights ({reason}); {hint}", path.display(), hint = FETCH_HINT)]
+    WeightLayout { path: PathBuf, reason: String },
+
+    #[error("{0}")]
+    Unsupported(String),
+
     #[error("{}: cannot read the tokenizer ({reason}); {hint}", path.display(), hint = FETCH_HINT)]
     Tokenizer { path: PathBuf, reason: String },
 
@@ -62,4 +68,7 @@ pub enum EmbedError {
 
     #[error("the encoder failed while running: {0}")]
     Inference(#[source] candle_core::Error),
+
+    #[error("the encoder failed while running: {0}")]
+    Forward(String),
 }

@@ -9,7 +9,9 @@
 mod batch;
 mod bert;
 pub mod cache;
+mod cpu;
 mod error;
+mod kernels;
 pub mod pooling;
 pub mod resolve;
 pub mod tiny;
@@ -61,6 +63,51 @@ impl FromStr for DeviceChoice {
     }
 }
 
+/// The arithmetic of the linear layers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Precision {
+    /// 32-bit floats, as the model was trained.
+    #[default]
+    Fp32,
+    /// Weights in 7-bit integers (one scale per output), activations in 8-bit
+    /// integers per token; attention, GELU and LayerNorm stay in fp32. CPU only.
+    Int8,
+}
+
+impl Precision {
+    /// The name used on the command line, in `report.json` and in cache keys.
+    pub fn name(self) -> &'static str {
+        match self {
+            Precision::Fp32 => "fp32",
+            Precision::Int8 => "int8",
+        }
+    }
+}
+
+impl FromStr for Precision {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "fp32" | "f32" => Ok(Precision::Fp32),
+            "int8" | "i8" => Ok(Precision::Int8),
+            other => Err(format!("unknown precision {other:?}: expected fp32 or int8")),
+        }
+    }
+}
+
+/// Which code runs the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Kernels {
+    /// This crate's forward pass (`cpu.rs`) on the CPU, candle-transformers'
+    /// `BertModel` on a GPU.
+    #[default]
+    Auto,
+    /// candle-transformers' `BertModel` everywhere (fp32 only): the reference the
+    /// parity tests and benchmarks compare against.
+    Candle,
+}
+
 /// How an encoder is built: device, truncation policy and batch limits.
 #[derive(Debug, Clone)]
 pub struct EncoderOptions {
@@ -80,6 +127,8 @@ pub struct EncoderOptions {
     /// threads inside each operation, which leave cores idle in the single-threaded
     /// element-wise ops (GELU, softmax) between matmuls (BENCHMARKS.md).
     pub workers: usize,
+    pub precision: Precision,
+    pub kernels: Kernels,
 }
 
 /// Makes candle's CPU kernels single-threaded so that [`EncoderOptions::workers`]
@@ -114,6 +163,8 @@ impl EncoderOptions {
             max_batch_tokens: None,
             max_length: None,
             workers: 1,
+            precision: Precision::Fp32,
+            kernels: Kernels::Auto,
         }
     }
 }

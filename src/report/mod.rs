@@ -90,6 +90,13 @@ pub struct EncoderInfo {
     pub weight_hash: String,
     pub model_dir: String,
     pub device: String,
+    /// `fp32` or `int8` (see `--precision`).
+    #[serde(default = "fp32")]
+    pub precision: String,
+}
+
+fn fp32() -> String {
+    "fp32".into()
 }
 
 /// The classifier a run used.

@@ -1,0 +1,255 @@
+//! BERT's forward pass on the CPU over plain buffers, in fp32 or int8.
+//!
+//! The same arithmetic as candle-transformers' `BertModel` (post-LayerNorm BERT,
+//! absolute positions, exact GELU), without its per-operation tensors, and with two
+//! changes that cut work rather than add speed: sequences are not padded (the
+//! linear layers run on every real token of the batch at once; attention runs per
+//! sequence at its own length), and the linear layers can run in int8
+//! ([`kernels::matmul_int8`]). Parity with `BertModel` is tested on the tiny model
+//! and on all-MiniLM-L6-v2.
+
+use candle_core::{DType, Tensor};
+use candle_nn::VarBuilder;
+use candle_transformers::models::bert::{Config, HiddenAct, PositionEmbeddingType};
+
+use super::kernels::{self, QuantWeights, View};
+use super::Precision;
+
+/// A loaded model: every weight as a plain `Vec<f32>`, linear layers transposed or
+/// quantised for their kernel.
+pub struct CpuBert {
+    word: Vec<f32>,
+    position: Vec<f32>,
+    /// Token type 0 (sentence-transformers never sets another).
+    token_type: Vec<f32>,
+    embedding_norm: Norm,
+    layers: Vec<Layer>,
+    hidden: usize,
+    heads: usize,
+    vocab: usize,
+    max_positions: usize,
+    eps: f32,
+}
+
+struct Norm {
+    gamma: Vec<f32>,
+    beta: Vec<f32>,
+}
+
+struct Layer {
+    /// Query, key and value in one product: outputs `[q | k | v]`.
+    qkv: Linear,
+    attention_out: Linear,
+    attention_norm: Norm,
+    up: Linear,
+    down: Linear,
+    output_norm: Norm,
+}
+
+struct Linear {
+    weights: Weights,
+    bias: Vec<f32>,
+    inputs: usize,
+}
+
+enum Weights {
+    /// `[inputs][outputs]`, row-major.
+    F32(Vec<f32>),
+    Int8(QuantWeights),
+}
+
+impl Linear {
+    fn outputs(&self) -> usize {
+        self.bias.len()
+    }
+
+    /// `x` is `rows × inputs`; returns `rows × outputs`.
+    fn forward(&self, x: &[f32], rows: usize) -> Vec<f32> {
+        let n = self.outputs();
+        let mut out = vec![0f32; rows * n];
+        match &self.weights {
+            Weights::F32(w) => kernels::matmul_bias(x, rows, self.inputs, w, n, &self.bias, &mut out),
+            Weights::Int8(q) => kernels::matmul_int8(x, rows, q, &self.bias, &mut out),
+        }
+        out
+    }
+}
+
+type Load<T> = Result<T, String>;
+
+fn values(t: Tensor) -> Load<Vec<f32>> {
+    t.to_dtype(DType::F32)
+        .and_then(|t| t.flatten_all())
+        .and_then(|t| t.to_vec1::<f32>())
+        .map_err(|e| e.to_string())
+}
+
+fn get(vb: &VarBuilder, shape: &[usize], name: &str) -> Load<Vec<f32>> {
+    let t = vb
+        .get(shape, name)
+        .map_err(|e| format!("{}.{name}: {e}", vb.prefix()))?;
+    values(t)
+}
+
+fn norm(vb: &VarBuilder, dim: usize) -> Load<Norm> {
+    // Old BERT checkpoints call them gamma and beta.
+    let (g, b) = if vb.contains_tensor("weight") { ("weight", "bias") } else { ("gamma", "beta") };
+    Ok(Norm {
+        gamma: get(vb, &[dim], g)?,
+        beta: get(vb, &[dim], b)?,
+    })
+}
+
+/// PyTorch `Linear` weights `[outputs][inputs]` (several stacked, for q, k, v).
+fn linear(parts: &[VarBuilder], inputs: usize, outputs: usize, precision: Precision) -> Load<Linear> {
+    let mut w = Vec::with_capacity(parts.len() * outputs * inputs);
+    let mut bias = Vec::with_capacity(parts.len() * outputs);
+    for vb in parts {
+        w.extend(get(vb, &[outputs, inputs], "weight")?);
+        bias.extend(get(vb, &[outputs], "bias")?);
+    }
+    let n = bias.len();
+    let weights = match precision {
+        Precision::Fp32 => {
+            let mut t = vec![0f32; n * inputs];
+            for j in 0..n {
+                for i in 0..inputs {
+                    t[i * n + j] = w[j * inputs + i];
+                }
+            }
+            Weights::F32(t)
+        }
+        Precision::Int8 => Weights::Int8(QuantWeights::new(&w, n, inputs)?),
+    };
+    Ok(Linear { weights, bias, inputs })
+}
+
+impl CpuBert {
+    /// Reads the weights `BertModel::load` reads, from the same `VarBuilder`.
+    pub fn load(vb: &VarBuilder, config: &Config, precision: Precision) -> Load<Self> {
+        if config.hidden_act != HiddenAct::Gelu {
+            return Err(format!("{:?} activations are not supported (only exact GELU)", config.hidden_act));
+        }
+        if config.position_embedding_type != PositionEmbeddingType::Absolute {
+            return Err("only absolute position embeddings are supported".into());
+        }
+        let vb = if vb.contains_tensor("embeddings.word_embeddings.weight") {
+            vb.clone()
+        } else if vb.contains_tensor("bert.embeddings.word_embeddings.weight") {
+            vb.pp("bert")
+        } else {
+            match &config.model_type {
+                Some(t) => vb.pp(t),
+                None => vb.clone(),
+            }
+        };
+        let h = config.hidden_size;
+        let e = vb.pp("embeddings");
+        let token_types = get(&e.pp("token_type_embeddings"), &[config.type_vocab_size, h], "weight")?;
+        let mut layers = Vec::with_capacity(config.num_hidden_layers);
+        for i in 0..config.num_hidden_layers {
+            let l = vb.pp("encoder").pp("layer").pp(i.to_string());
+            let a = l.pp("attention");
+            let s = a.pp("self");
+            layers.push(Layer {
+                qkv: linear(&[s.pp("query"), s.pp("key"), s.pp("value")], h, h, precision)?,
+                attention_out: linear(&[a.pp("output").pp("dense")], h, h, precision)?,
+                attention_norm: norm(&a.pp("output").pp("LayerNorm"), h)?,
+                up: linear(&[l.pp("intermediate").pp("dense")], h, config.intermediate_size, precision)?,
+                down: linear(&[l.pp("output").pp("dense")], config.intermediate_size, h, precision)?,
+                output_norm: norm(&l.pp("output").pp("LayerNorm"), h)?,
+            });
+        }
+        Ok(CpuBert {
+            word: get(&e.pp("word_embeddings"), &[config.vocab_size, h], "weight")?,
+            position: get(&e.pp("position_embeddings"), &[config.max_position_embeddings, h], "weight")?,
+            token_type: token_types[..h].to_vec(),
+            embedding_norm: norm(&e.pp("LayerNorm"), h)?,
+            layers,
+            hidden: h,
+            heads: config.num_attention_heads,
+            vocab: config.vocab_size,
+            max_positions: config.max_position_embeddings,
+            eps: config.layer_norm_eps as f32,
+        })
+    }
+
+    /// Token states for each sequence, concatenated: `Σ len × hidden`, row-major,
+    /// sequences in order. Token ids must be below the vocabulary size and each
+    /// sequence no longer than the position table (the caller truncates).
+    pub fn forward(&self, sequences: &[&[u32]]) -> Result<Vec<f32>, String> {
+        let h = self.hidden;
+        let rows: usize = sequences.iter().map(|s| s.len()).sum();
+        let mut x = vec![0f32; rows * h];
+        let mut at = 0;
+        for seq in sequences {
+            if seq.len() > self.max_positions {
+                return Err(format!("{} tokens, more than the model's {} positions", seq.len(), self.max_positions));
+            }
+            for (p, &id) in seq.iter().enumerate() {
+                let id = id as usize;
+                if id >= self.vocab {
+                    return Err(format!("token id {id} is outside the vocabulary of {}", self.vocab));
+                }
+                let dst = &mut x[at * h..(at + 1) * h];
+                let word = &self.word[id * h..(id + 1) * h];
+                let pos = &self.position[p * h..(p + 1) * h];
+                for (((d, w), q), t) in dst.iter_mut().zip(word).zip(pos).zip(&self.token_type) {
+                    *d = w + q + t;
+                }
+                at += 1;
+            }
+        }
+        kernels::layer_norm(&mut x, &self.embedding_norm.gamma, &self.embedding_norm.beta, self.eps);
+
+        let longest = sequences.iter().map(|s| s.len()).max().unwrap_or(0);
+        let mut scores = vec![0f32; longest * longest];
+        for layer in &self.layers {
+            let qkv = layer.qkv.forward(&x, rows);
+            let context = self.attention(&qkv, sequences, &mut scores);
+            let mut attended = layer.attention_out.forward(&context, rows);
+            add(&mut attended, &x);
+            kernels::layer_norm(&mut attended, &layer.attention_norm.gamma, &layer.attention_norm.beta, self.eps);
+            let mut up = layer.up.forward(&attended, rows);
+            kernels::gelu(&mut up);
+            let mut out = layer.down.forward(&up, rows);
+            add(&mut out, &attended);
+            kernels::layer_norm(&mut out, &layer.output_norm.gamma, &layer.output_norm.beta, self.eps);
+            x = out;
+        }
+        Ok(x)
+    }
+
+    /// Multi-head self-attention of each sequence over itself; `qkv` is
+    /// `rows × 3·hidden` (`[q | k | v]` per token). Returns `rows × hidden`.
+    fn attention(&self, qkv: &[f32], sequences: &[&[u32]], scores: &mut [f32]) -> Vec<f32> {
+        let h = self.hidden;
+        let d = h / self.heads;
+        let scale = 1.0 / (d as f32).sqrt();
+        let mut context = vec![0f32; qkv.len() / 3];
+        let mut start = 0;
+        for seq in sequences {
+            let len = seq.len();
+            if len == 0 {
+                continue;
+            }
+            for head in 0..self.heads {
+                let q = View { offset: start * 3 * h + head * d, row: 3 * h, col: 1 };
+                // Kᵀ: element (c, j) is key j's component c.
+                let kt = View { offset: start * 3 * h + h + head * d, row: 1, col: 3 * h };
+                let v = View { offset: start * 3 * h + 2 * h + head * d, row: 3 * h, col: 1 };
+                let s = View { offset: 0, row: len, col: 1 };
+                kernels::matmul_strided((len, d, len), qkv, q, qkv, kt, scores, s, scale);
+                kernels::softmax_rows(&mut scores[..len * len], len);
+                let out = View { offset: start * h + head * d, row: h, col: 1 };
+                kernels::matmul_strided((len, len, d), scores, s, qkv, v, &mut context, out, 1.0);
+            }
+            start += len;
+        }
+        context
+    }
+}
+
+fn add(x: &mut [f32], y: &[f32]) {
+    x.iter_mut().zip(y).for_each(|(a, b)| *a += b);
+}
