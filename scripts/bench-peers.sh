@@ -2,9 +2,10 @@
 # planthemes against what analysts would otherwise use: embeds the 2,000 bench
 # passages (benches/data/bench_passages.jsonl) with sentence-transformers (PyTorch,
 # CPU), ONNX Runtime (the same model exported with torch.onnx) and `planthemes
-# embed`, same model folder, same max length and batch size, runs alternated, every
+# embed` in fp32 and int8, same model folder, same max length and batch size, runs alternated, every
 # system on all cores. Prints passages/s per run, a table of medians, the ratio
-# planthemes/peer and the least cosine between planthemes' and the peers' vectors.
+# planthemes/peer and the least cosine against sentence-transformers' vectors and
+# against planthemes' fp32 vectors.
 #
 # Builds its own virtualenv (target/bench-peers-venv) from PyPI the first time:
 # torch, sentence-transformers, onnxruntime, onnx (a few GB, a few minutes).

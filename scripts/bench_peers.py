@@ -2,7 +2,7 @@
 
 Run by scripts/bench-peers.sh inside its virtualenv. Embeds the bench passages with
 sentence-transformers (PyTorch, CPU), ONNX Runtime (the same model exported with
-torch.onnx) and `planthemes embed`, at one max length and batch size, runs
+torch.onnx) and `planthemes embed` (fp32 and int8), at one max length and batch size, runs
 alternated, every system on all cores; prints passages/s per run, the medians, the
 ratio planthemes/peer, and the parity (least cosine between matching vectors).
 """
@@ -21,7 +21,8 @@ ap.add_argument("--max-length", type=int, default=256)
 ap.add_argument("--batch-size", type=int, default=32)
 ap.add_argument("--runs", type=int, default=3)
 ap.add_argument("--extra", action="append", default=[],
-                help="another planthemes configuration: NAME=ARGS (e.g. 'batch 8=--batch-size 8')")
+                help="another planthemes configuration: NAME=ARGS (e.g. 'batch 8=--batch-size 8', "
+                     "'candle=--candle-kernels')")
 a = ap.parse_args()
 
 cores = os.cpu_count() or 1
@@ -96,7 +97,8 @@ def run_planthemes(extra):
 
 
 systems = [("sentence-transformers", run_st), ("onnxruntime", run_ort),
-           ("planthemes", lambda: run_planthemes([]))]
+           ("planthemes", lambda: run_planthemes([])),
+           ("planthemes int8", lambda: run_planthemes(["--precision", "int8"]))]
 for spec in a.extra:
     name, _, args = spec.partition("=")
     systems.append((f"planthemes {name}", lambda args=args: run_planthemes(args.split())))
@@ -117,10 +119,12 @@ ref = vectors["sentence-transformers"]
 print()
 print(f"{n} passages, max length {a.max_length}, batch {a.batch_size}, {cores} cores, "
       f"median of {a.runs} alternated runs")
-print(f"| system | passages/s | × sentence-transformers | × onnxruntime | min cosine vs ST |")
-print("|---|---|---|---|---|")
+print("| system | passages/s | × sentence-transformers | × onnxruntime "
+      "| min cosine vs ST | min cosine vs planthemes fp32 |")
+print("|---|---|---|---|---|---|")
 med = {k: statistics.median(v) for k, v in rates.items()}
+least = lambda x, y: float(np.min(np.sum(x * y, axis=1)))
 for name, _ in systems:
-    cos = float(np.min(np.sum(vectors[name] * ref, axis=1)))
     print(f"| {name} | {med[name]:.1f} | {med[name] / med['sentence-transformers']:.2f} | "
-          f"{med[name] / med['onnxruntime']:.2f} | {cos:.6f} |")
+          f"{med[name] / med['onnxruntime']:.2f} | {least(vectors[name], ref):.6f} | "
+          f"{least(vectors[name], vectors['planthemes']):.6f} |")

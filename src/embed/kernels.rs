@@ -346,7 +346,8 @@ fn exp(x: f32) -> f32 {
     y * f32::from_bits(((n as i32 + 127) as u32) << 23)
 }
 
-/// `erf(x)` to within 1.5e-7 (Abramowitz and Stegun 7.1.26).
+/// `erf(x)` to within 1e-6 (Abramowitz and Stegun 7.1.26: 1.5e-7 in exact
+/// arithmetic, plus f32 rounding in `1 − poly·e^{−x²}` near 0).
 #[inline(always)]
 fn erf(x: f32) -> f32 {
     let a = x.abs();
@@ -420,7 +421,7 @@ mod tests {
             let e = exp(x);
             assert!((e - x.exp()).abs() <= 4.0 * f32::EPSILON * x.exp(), "exp({x}) = {e}");
             let want = libm_erf(x);
-            assert!((erf(x) - want).abs() < 3e-7, "erf({x}) = {} not {want}", erf(x));
+            assert!((erf(x) - want).abs() < 1e-6, "erf({x}) = {} not {want}", erf(x));
         }
     }
 
@@ -450,7 +451,7 @@ mod tests {
         for (got, w) in x[..3].iter().zip(want) {
             assert!((got - w / total).abs() < 1e-6);
         }
-        assert!(x[5] > 0.999_999 && x[3] == 0.0);
+        assert!(x[5] > 0.999_999 && x[3] < 1e-30);
     }
 
     #[test]
@@ -531,6 +532,7 @@ mod tests {
 
     #[test]
     fn int8_refuses_layer_sizes_the_kernel_cannot_tile() {
-        assert!(QuantWeights::new(&[0.0; 10 * 8], 10, 8).unwrap_err().contains("10 × 8"));
+        let refused = QuantWeights::new(&[0.0; 10 * 8], 10, 8).err().unwrap();
+        assert!(refused.contains("10 × 8"), "{refused}");
     }
 }

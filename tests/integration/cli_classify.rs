@@ -267,3 +267,32 @@ fn agree_reports_kappa_per_label_over_shared_ids() {
     assert!((doc["labels"]["access"]["kappa"].as_f64().unwrap() - 0.4).abs() < 1e-9);
     assert!(doc["labels"]["behaviours"]["kappa"].is_null());
 }
+
+/// Core-four macro F1 of the default classifier on the test split at a precision.
+fn core_f1_on_test(precision: &str) -> f64 {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let model = crate::support::real_model_dir();
+    let out = planthemes(
+        root,
+        &[
+            "eval",
+            "--data",
+            "corpus/labelled/test.jsonl",
+            "--json",
+            "--precision",
+            precision,
+            "--model",
+            model.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    doc["results"][0]["macro_f1_core"].as_f64().unwrap()
+}
+
+#[test]
+fn int8_codes_the_test_split_as_well_as_fp32() {
+    let (fp32, int8) = (core_f1_on_test("fp32"), core_f1_on_test("int8"));
+    assert!(fp32 > 0.8, "fp32 core-four F1 {fp32}");
+    assert!((int8 - fp32).abs() <= 0.01, "int8 {int8} against fp32 {fp32}");
+}

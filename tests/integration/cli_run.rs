@@ -205,6 +205,7 @@ fn the_sample_round_is_coded_end_to_end_and_the_planted_profiles_show() {
         .as_str()
         .unwrap()
         .starts_with("all-MiniLM-L6-v2@"));
+    assert_eq!(record["encoder"]["precision"], "fp32");
     assert!(
         record["classifier"]["dev_metrics"]["macro_f1_core"]
             .as_f64()
@@ -500,8 +501,8 @@ fn a_run_killed_while_embedding_resumes_from_the_cache() {
         .spawn()
         .unwrap();
     // The cache commits every 64 passages (about 100 KB of vectors). Kill once the
-    // file has grown by several chunks' worth, so at least one chunk is surely
-    // committed (a chunk's pages are written before its commit), long before the
+    // file has grown by more than two chunks' worth, so at least one chunk is surely
+    // committed (a chunk's pages are written before its commit), well before the
     // 324 passages are done.
     let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
     let started = Instant::now();
@@ -513,7 +514,7 @@ fn a_run_killed_while_embedding_resumes_from_the_cache() {
         let now = size(&cache);
         if empty == 0 && now > 0 {
             empty = now; // the new, empty cache
-        } else if empty > 0 && now > empty + 400 * 1024 {
+        } else if empty > 0 && now > empty + 250 * 1024 {
             break;
         }
         assert!(

@@ -1,6 +1,8 @@
 //! Loading, tokenising, batching, truncation and pooling, on a tiny seeded BERT.
 
-use planthemes::embed::{cosine, BertEncoder, EmbedError, Encoder, EncoderOptions, Truncation};
+use planthemes::embed::{
+    cosine, BertEncoder, EmbedError, Encoder, EncoderOptions, Kernels, Precision, Truncation,
+};
 
 use crate::support::{norm, tiny_model};
 
@@ -181,4 +183,52 @@ fn a_max_length_below_the_models_own_limits_inputs() {
         ..EncoderOptions::new(Truncation::Refuse)
     };
     assert_eq!(BertEncoder::from_dir(&dir, &long).unwrap().max_tokens(), 48);
+}
+
+fn with(kernels: Kernels, precision: Precision) -> EncoderOptions {
+    EncoderOptions {
+        kernels,
+        precision,
+        // Mixed lengths in one batch: padding (candle) against none (ours).
+        max_batch: 4,
+        ..EncoderOptions::new(Truncation::Refuse)
+    }
+}
+
+#[test]
+fn our_cpu_kernels_match_candles_bert_model() {
+    for seed in [3, 11] {
+        let (_tmp, dir) = tiny_model(seed);
+        let candle = BertEncoder::from_dir(&dir, &with(Kernels::Candle, Precision::Fp32)).unwrap();
+        let ours = BertEncoder::from_dir(&dir, &with(Kernels::Auto, Precision::Fp32)).unwrap();
+        let (a, b) = (candle.encode(&TEXTS).unwrap(), ours.encode(&TEXTS).unwrap());
+        for ((text, x), y) in TEXTS.iter().zip(&a).zip(&b) {
+            let c = cosine(x, y);
+            assert!(c > 0.99999, "seed {seed}: cosine {c} for {text:?}");
+        }
+    }
+}
+
+#[test]
+fn int8_stays_close_to_fp32_and_says_so() {
+    let (_tmp, dir) = tiny_model(5);
+    let fp32 = BertEncoder::from_dir(&dir, &with(Kernels::Auto, Precision::Fp32)).unwrap();
+    let int8 = BertEncoder::from_dir(&dir, &with(Kernels::Auto, Precision::Int8)).unwrap();
+    assert_eq!(int8.precision(), Precision::Int8);
+    // Same weights, same id: a head trained on fp32 vectors serves int8 runs too
+    // (the cache keys the precision separately).
+    assert_eq!(int8.id(), fp32.id());
+    let (a, b) = (fp32.encode(&TEXTS).unwrap(), int8.encode(&TEXTS).unwrap());
+    for ((text, x), y) in TEXTS.iter().zip(&a).zip(&b) {
+        let c = cosine(x, y);
+        assert!(c > 0.99 && c < 1.0 - 1e-9, "cosine {c} for {text:?}");
+    }
+}
+
+#[test]
+fn int8_is_refused_where_only_candle_runs() {
+    let (_tmp, dir) = tiny_model(5);
+    let err = BertEncoder::from_dir(&dir, &with(Kernels::Candle, Precision::Int8)).unwrap_err();
+    assert!(matches!(err, EmbedError::Unsupported(_)), "{err}");
+    assert!(err.to_string().contains("int8"), "{err}");
 }

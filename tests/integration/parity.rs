@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use planthemes::embed::{cosine, BertEncoder, EmbedError, Encoder, EncoderOptions, Truncation};
+use planthemes::embed::{
+    cosine, BertEncoder, EmbedError, Encoder, EncoderOptions, Precision, Truncation,
+};
 use serde::Deserialize;
 
 use crate::support::{norm, real_model_dir};
@@ -91,4 +93,21 @@ fn a_text_alone_embeds_as_it_does_inside_a_batch_of_mixed_lengths() {
         let c = cosine(&alone[0], v);
         assert!(c > 0.9999, "cosine {c} for {text:?}");
     }
+}
+
+#[test]
+fn int8_stays_within_cosine_0_99_of_sentence_transformers() {
+    let refs = references();
+    let options = EncoderOptions {
+        precision: Precision::Int8,
+        ..EncoderOptions::new(Truncation::Truncate)
+    };
+    let enc = BertEncoder::from_dir(&real_model_dir(), &options).unwrap();
+    let texts: Vec<&str> = refs.iter().map(|r| r.text.as_str()).collect();
+    let vectors = enc.encode(&texts).unwrap();
+    let cosines: Vec<f32> = refs.iter().zip(&vectors).map(|(r, v)| cosine(v, &r.embedding)).collect();
+    let worst = cosines.iter().copied().fold(1.0f32, f32::min);
+    assert!(worst >= 0.99, "worst int8 cosine {worst}");
+    // It is a different computation, not fp32 under another name.
+    assert!(cosines.iter().any(|&c| c < 0.9999), "int8 matches fp32 exactly");
 }
