@@ -1,5 +1,6 @@
 //! Embedding benches: batch planning, pooling, a tiny seeded BERT end to end, and the
-//! real all-MiniLM-L6-v2 on 64 bench passages when it has been fetched.
+//! real all-MiniLM-L6-v2 on 64 bench passages when it has been fetched: our fp32 and
+//! int8 kernels and candle-transformers' `BertModel`.
 //! `scripts/bench-embed.sh` measures the whole 2,000-passage set through the binary.
 
 use std::hint::black_box;
@@ -9,7 +10,8 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use planthemes::embed::pooling::{l2_normalize, mean_pool};
 use planthemes::embed::tiny::TinyBert;
 use planthemes::embed::{
-    plan_batches, resolve_model, BertEncoder, Encoder, EncoderOptions, ModelRequest, Truncation,
+    cosine, plan_batches, resolve_model, BertEncoder, Encoder, EncoderOptions, Kernels,
+    ModelRequest, Precision, Truncation,
 };
 
 #[global_allocator]
@@ -68,16 +70,34 @@ fn real_encoder(c: &mut Criterion) {
         eprintln!("all-MiniLM-L6-v2 not fetched (scripts/fetch-model.sh): skipping its bench");
         return;
     };
-    let enc =
-        BertEncoder::from_dir(&location.dir, &EncoderOptions::new(Truncation::Truncate)).unwrap();
     let texts = bench_texts(64);
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
     let mut group = c.benchmark_group("minilm_l6");
     group.sample_size(10);
     group.throughput(Throughput::Elements(refs.len() as u64));
-    group.bench_function("encode/64", |b| {
-        b.iter(|| assert_eq!(enc.encode(black_box(&refs)).unwrap().len(), 64))
-    });
+    let load = |kernels, precision| {
+        let options = EncoderOptions {
+            kernels,
+            precision,
+            ..EncoderOptions::new(Truncation::Truncate)
+        };
+        BertEncoder::from_dir(&location.dir, &options).unwrap()
+    };
+    let reference = load(Kernels::Candle, Precision::Fp32).encode(&refs).unwrap();
+    for (name, kernels, precision, least) in [
+        ("encode/64", Kernels::Auto, Precision::Fp32, 0.999),
+        ("encode_int8/64", Kernels::Auto, Precision::Int8, 0.99),
+        ("encode_candle/64", Kernels::Candle, Precision::Fp32, 0.999),
+    ] {
+        let enc = load(kernels, precision);
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let vectors = enc.encode(black_box(&refs)).unwrap();
+                let worst = vectors.iter().zip(&reference).map(|(v, r)| cosine(v, r)).fold(1.0, f32::min);
+                assert!(worst >= least, "{name}: cosine {worst} with candle's fp32");
+            })
+        });
+    }
     group.finish();
 }
 

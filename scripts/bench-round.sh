@@ -4,11 +4,14 @@
 # every vector in the cache). Prints wall time, time per stage, pages/s and peak RSS
 # for each.
 #
-# Usage: scripts/bench-round.sh [ROUND_DIR]   (default target/rounds/full, made if missing)
+# Usage: scripts/bench-round.sh [ROUND_DIR [planthemes run options...]]
+#   ROUND_DIR defaults to target/rounds/full (made if missing); e.g.
+#   scripts/bench-round.sh target/rounds/full --precision int8
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 round="${1:-target/rounds/full}"
+shift || true
 
 scripts/fetch-model.sh >/dev/null
 scripts/setup-pdfium.sh >/dev/null
@@ -22,7 +25,7 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "round: $round ($(find "$round" -maxdepth 1 -type f ! -name manifest.csv | wc -l) files)"
 for pass in cold warm; do
   /usr/bin/time -f "%e %M" -o "$work/time-$pass" \
-    ./target/release/planthemes run "$round" --out "$work/$pass" --cache "$work/cache.redb" \
+    ./target/release/planthemes run "$round" --out "$work/$pass" --cache "$work/cache.redb" "$@" \
     > "$work/log-$pass" 2>&1 || { echo "bench-round: the $pass run failed:" >&2; tail -20 "$work/log-$pass" >&2; exit 1; }
   read -r wall rss_kb < "$work/time-$pass"
   python3 - "$work/$pass/report.json" "$pass" "$wall" "$rss_kb" <<'PY'

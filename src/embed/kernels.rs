@@ -164,12 +164,12 @@ fn quantise_rows_portable(a: &[f32], m: usize, k: usize) -> QuantRows {
     for i in 0..m {
         let row = &a[i * k..(i + 1) * k];
         // The range always holds 0, so that 0 (and padding) is exact.
-        let (lo, hi) = row.iter().fold((0f32, 0f32), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+        let (lo, hi) = (min(row).min(0.0), max(row).max(0.0));
         let s = if hi > lo { (hi - lo) / 255.0 } else { 1.0 };
         let z = round((-lo / s).clamp(0.0, 255.0));
         let inv = 1.0 / s;
         for (q, &x) in data[i * k..(i + 1) * k].iter_mut().zip(row) {
-            *q = round((x * inv + z).clamp(0.0, 255.0)) as u8;
+            *q = to_byte((x * inv + z).clamp(0.0, 255.0));
         }
         scale[i] = s;
         zero[i] = z as i32;
@@ -314,6 +314,31 @@ fn sum(xs: &[f32]) -> f32 {
 }
 
 #[inline(always)]
+fn min(xs: &[f32]) -> f32 {
+    -max_by(xs, |v| -v)
+}
+
+#[inline(always)]
+fn max(xs: &[f32]) -> f32 {
+    max_by(xs, |v| v)
+}
+
+/// The largest `f(x)`, in eight lanes (see [`sum`]).
+#[inline(always)]
+fn max_by(xs: &[f32], f: impl Fn(f32) -> f32) -> f32 {
+    let mut lanes = [f32::NEG_INFINITY; 8];
+    let chunks = xs.chunks_exact(8);
+    let tail = chunks.remainder().iter().fold(f32::NEG_INFINITY, |m, &v| m.max(f(v)));
+    for c in chunks {
+        for (l, &v) in lanes.iter_mut().zip(c) {
+            let v = f(v);
+            *l = if v > *l { v } else { *l };
+        }
+    }
+    lanes.iter().fold(tail, |m, &v| m.max(v))
+}
+
+#[inline(always)]
 fn sum_squares(xs: &[f32]) -> f32 {
     let mut lanes = [0f32; 8];
     let chunks = xs.chunks_exact(8);
@@ -343,7 +368,22 @@ fn exp(x: f32) -> f32 {
     let p = p * r + 1.666_666_5e-1;
     let p = p * r + 5.000_000_1e-1;
     let y = p * r * r + r + 1.0;
-    y * f32::from_bits(((n as i32 + 127) as u32) << 23)
+    y * pow2(n)
+}
+
+/// `2ⁿ` for an integral `n` in [-126, 127]. `n + 127` lands in the low mantissa bits
+/// of `n + 127 + 2²³`; shifted up, they are the exponent field. (A float-to-int
+/// `as` cast would saturate, which the compiler does one value at a time.)
+#[inline(always)]
+fn pow2(n: f32) -> f32 {
+    f32::from_bits((n + (127.0 + 8_388_608.0)).to_bits() << 23)
+}
+
+/// `x` in [0, 255] rounded to the nearest integer, as a byte: the integer lands in
+/// the low bits of `x + 2²³`. Vectorises where `x.round() as u8` would not.
+#[inline(always)]
+fn to_byte(x: f32) -> u8 {
+    (x + 8_388_608.0).to_bits() as u8
 }
 
 /// `erf(x)` to within 1e-6 (Abramowitz and Stegun 7.1.26: 1.5e-7 in exact
@@ -397,7 +437,7 @@ pub fn softmax_rows(x: &mut [f32], dim: usize) {
 #[inline(always)]
 fn softmax_portable(x: &mut [f32], dim: usize) {
     for row in x.chunks_exact_mut(dim) {
-        let max = row.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
+        let max = max(row);
         row.iter_mut().for_each(|v| *v = exp(*v - max));
         let inv = 1.0 / sum(row);
         row.iter_mut().for_each(|v| *v *= inv);
