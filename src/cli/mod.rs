@@ -94,7 +94,7 @@ pub struct EncoderArgs {
     pub batch_size: u64,
 
     /// Arithmetic of the encoder's linear layers: fp32, or int8 (CPU only; about
-    /// 1.5× faster, vectors within cosine 0.99 of fp32; BENCHMARKS.md).
+    /// 1.7× faster, vectors within cosine 0.99 of fp32; BENCHMARKS.md).
     #[arg(long, default_value = "fp32", value_name = "fp32|int8")]
     pub precision: Precision,
 
