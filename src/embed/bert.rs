@@ -418,7 +418,7 @@ fn check_config(config: &Config, path: &Path) -> Result<(), EmbedError> {
             "hidden_size and num_attention_heads must be positive".into()
         ));
     }
-    if config.hidden_size % config.num_attention_heads != 0 {
+    if !config.hidden_size.is_multiple_of(config.num_attention_heads) {
         return Err(bad(format!(
             "hidden_size {} is not a multiple of num_attention_heads {}",
             config.hidden_size, config.num_attention_heads

@@ -94,7 +94,7 @@ const WEIGHT_LEVELS: f32 = 63.0;
 impl QuantWeights {
     /// Quantises `w`, given as `[n][k]` (PyTorch's `Linear.weight` layout).
     pub fn new(w: &[f32], n: usize, k: usize) -> Result<Self, String> {
-        if n % 16 != 0 || k % 4 != 0 {
+        if !n.is_multiple_of(16) || !k.is_multiple_of(4) {
             return Err(format!(
                 "int8 needs layer sizes that are multiples of 16 (outputs) and 4 (inputs), not {n} × {k}"
             ));
@@ -366,7 +366,7 @@ fn exp(x: f32) -> f32 {
     let p = p * r + 8.333_452e-3;
     let p = p * r + 4.166_579_6e-2;
     let p = p * r + 1.666_666_5e-1;
-    let p = p * r + 5.000_000_1e-1;
+    let p = p * r + 0.5;
     let y = p * r * r + r + 1.0;
     y * pow2(n)
 }

@@ -68,7 +68,7 @@ pub fn gold_matrix(examples: &[Example], taxonomy: &Taxonomy) -> Vec<Vec<bool>> 
             taxonomy
                 .labels
                 .iter()
-                .map(|l| e.labels.iter().any(|g| *g == l.id))
+                .map(|l| e.labels.contains(&l.id))
                 .collect()
         })
         .collect()

@@ -74,8 +74,7 @@ fn reason(stderr: &str) -> Reason {
     let detail = stderr
         .lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .last()
+        .rfind(|l| !l.is_empty())
         .unwrap_or("pdftotext failed")
         .to_string();
     Reason::Corrupt {
