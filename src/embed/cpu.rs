@@ -63,15 +63,15 @@ impl Linear {
         self.bias.len()
     }
 
-    /// `x` is `rows × inputs`; returns `rows × outputs`.
-    fn forward(&self, x: &[f32], rows: usize) -> Vec<f32> {
+    /// `x` is `rows × inputs`; `out` becomes `rows × outputs` (its old contents are
+    /// overwritten; its allocation is reused from layer to layer).
+    fn forward(&self, x: &[f32], rows: usize, out: &mut Vec<f32>) {
         let n = self.outputs();
-        let mut out = vec![0f32; rows * n];
+        out.resize(rows * n, 0.0);
         match &self.weights {
-            Weights::F32(w) => kernels::matmul_bias(x, rows, self.inputs, w, n, &self.bias, &mut out),
-            Weights::Int8(q) => kernels::matmul_int8(x, rows, q, &self.bias, &mut out),
+            Weights::F32(w) => kernels::matmul_bias(x, rows, self.inputs, w, n, &self.bias, out),
+            Weights::Int8(q) => kernels::matmul_int8(x, rows, q, &self.bias, out),
         }
-        out
     }
 }
 
@@ -204,29 +204,34 @@ impl CpuBert {
 
         let longest = sequences.iter().map(|s| s.len()).max().unwrap_or(0);
         let mut scores = vec![0f32; longest * longest];
+        // One buffer per intermediate, reused by every layer: fresh multi-megabyte
+        // allocations per layer cost page faults (BENCHMARKS.md).
+        let (mut qkv, mut context, mut attended, mut up, mut out) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for layer in &self.layers {
-            let qkv = layer.qkv.forward(&x, rows);
-            let context = self.attention(&qkv, sequences, &mut scores);
-            let mut attended = layer.attention_out.forward(&context, rows);
+            layer.qkv.forward(&x, rows, &mut qkv);
+            self.attention(&qkv, sequences, &mut scores, &mut context);
+            layer.attention_out.forward(&context, rows, &mut attended);
             add(&mut attended, &x);
             kernels::layer_norm(&mut attended, &layer.attention_norm.gamma, &layer.attention_norm.beta, self.eps);
-            let mut up = layer.up.forward(&attended, rows);
+            layer.up.forward(&attended, rows, &mut up);
             kernels::gelu(&mut up);
-            let mut out = layer.down.forward(&up, rows);
+            layer.down.forward(&up, rows, &mut out);
             add(&mut out, &attended);
             kernels::layer_norm(&mut out, &layer.output_norm.gamma, &layer.output_norm.beta, self.eps);
-            x = out;
+            std::mem::swap(&mut x, &mut out);
         }
         Ok(x)
     }
 
     /// Multi-head self-attention of each sequence over itself; `qkv` is
-    /// `rows × 3·hidden` (`[q | k | v]` per token). Returns `rows × hidden`.
-    fn attention(&self, qkv: &[f32], sequences: &[&[u32]], scores: &mut [f32]) -> Vec<f32> {
+    /// `rows × 3·hidden` (`[q | k | v]` per token); `context` becomes `rows × hidden`.
+    fn attention(&self, qkv: &[f32], sequences: &[&[u32]], scores: &mut [f32], context: &mut Vec<f32>) {
         let h = self.hidden;
         let d = h / self.heads;
         let scale = 1.0 / (d as f32).sqrt();
-        let mut context = vec![0f32; qkv.len() / 3];
+        // Every element is written below (each head's columns of each row).
+        context.resize(qkv.len() / 3, 0.0);
         let mut start = 0;
         for seq in sequences {
             let len = seq.len();
@@ -242,11 +247,10 @@ impl CpuBert {
                 kernels::matmul_strided((len, d, len), qkv, q, qkv, kt, scores, s, scale);
                 kernels::softmax_rows(&mut scores[..len * len], len);
                 let out = View { offset: start * h + head * d, row: h, col: 1 };
-                kernels::matmul_strided((len, len, d), scores, s, qkv, v, &mut context, out, 1.0);
+                kernels::matmul_strided((len, len, d), scores, s, qkv, v, context, out, 1.0);
             }
             start += len;
         }
-        context
     }
 }
 
