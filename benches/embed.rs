@@ -83,7 +83,9 @@ fn real_encoder(c: &mut Criterion) {
         };
         BertEncoder::from_dir(&location.dir, &options).unwrap()
     };
-    let reference = load(Kernels::Candle, Precision::Fp32).encode(&refs).unwrap();
+    let reference = load(Kernels::Candle, Precision::Fp32)
+        .encode(&refs)
+        .unwrap();
     for (name, kernels, precision, least) in [
         ("encode/64", Kernels::Auto, Precision::Fp32, 0.999),
         ("encode_int8/64", Kernels::Auto, Precision::Int8, 0.99),
@@ -93,7 +95,11 @@ fn real_encoder(c: &mut Criterion) {
         group.bench_function(name, |b| {
             b.iter(|| {
                 let vectors = enc.encode(black_box(&refs)).unwrap();
-                let worst = vectors.iter().zip(&reference).map(|(v, r)| cosine(v, r)).fold(1.0, f32::min);
+                let worst = vectors
+                    .iter()
+                    .zip(&reference)
+                    .map(|(v, r)| cosine(v, r))
+                    .fold(1.0, f32::min);
                 assert!(worst >= least, "{name}: cosine {worst} with candle's fp32");
             })
         });

@@ -119,7 +119,11 @@ impl EncoderArgs {
             max_batch: self.batch_size as usize,
             workers: EMBED_WORKERS.get().copied().unwrap_or(1),
             precision: self.precision,
-            kernels: if self.candle_kernels { Kernels::Candle } else { Kernels::Auto },
+            kernels: if self.candle_kernels {
+                Kernels::Candle
+            } else {
+                Kernels::Auto
+            },
             ..EncoderOptions::new(truncation)
         }
     }

@@ -129,12 +129,14 @@ impl BertEncoder {
         let vb = VarBuilder::from_buffered_safetensors(bytes, DType::F32, &device)
             .map_err(weights_error)?;
         let model = match (options.device, options.kernels, options.precision) {
-            (DeviceChoice::Cpu, Kernels::Auto, precision) => Model::Cpu(
-                CpuBert::load(&vb, &config, precision).map_err(|reason| EmbedError::WeightLayout {
-                    path: weights_path.clone(),
-                    reason,
-                })?,
-            ),
+            (DeviceChoice::Cpu, Kernels::Auto, precision) => {
+                Model::Cpu(CpuBert::load(&vb, &config, precision).map_err(|reason| {
+                    EmbedError::WeightLayout {
+                        path: weights_path.clone(),
+                        reason,
+                    }
+                })?)
+            }
             (_, _, Precision::Int8) => {
                 return Err(EmbedError::Unsupported(
                     "int8 runs only on the CPU with planthemes' own kernels; \
@@ -205,7 +207,11 @@ impl BertEncoder {
     }
 
     /// Runs one batch and returns one unit vector per row.
-    fn forward_batch(&self, rows: &[&[u32]], padded_len: usize) -> Result<Vec<Vec<f32>>, EmbedError> {
+    fn forward_batch(
+        &self,
+        rows: &[&[u32]],
+        padded_len: usize,
+    ) -> Result<Vec<Vec<f32>>, EmbedError> {
         let model = match &self.model {
             Model::Cpu(model) => model,
             Model::Candle(model) => {
@@ -325,7 +331,8 @@ impl Encoder for BertEncoder {
                 .map(|&i| tokenized[i].0.as_slice())
                 .collect();
             let pooled = self.forward_batch(&rows, batch.padded_len)?;
-            let finished = done.fetch_add(batch.indices.len(), std::sync::atomic::Ordering::Relaxed)
+            let finished = done
+                .fetch_add(batch.indices.len(), std::sync::atomic::Ordering::Relaxed)
                 + batch.indices.len();
             progress(finished);
             Ok(pooled)
@@ -418,7 +425,10 @@ fn check_config(config: &Config, path: &Path) -> Result<(), EmbedError> {
             "hidden_size and num_attention_heads must be positive".into()
         ));
     }
-    if !config.hidden_size.is_multiple_of(config.num_attention_heads) {
+    if !config
+        .hidden_size
+        .is_multiple_of(config.num_attention_heads)
+    {
         return Err(bad(format!(
             "hidden_size {} is not a multiple of num_attention_heads {}",
             config.hidden_size, config.num_attention_heads

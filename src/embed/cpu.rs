@@ -93,7 +93,11 @@ fn get(vb: &VarBuilder, shape: &[usize], name: &str) -> Load<Vec<f32>> {
 
 fn norm(vb: &VarBuilder, dim: usize) -> Load<Norm> {
     // Old BERT checkpoints call them gamma and beta.
-    let (g, b) = if vb.contains_tensor("weight") { ("weight", "bias") } else { ("gamma", "beta") };
+    let (g, b) = if vb.contains_tensor("weight") {
+        ("weight", "bias")
+    } else {
+        ("gamma", "beta")
+    };
     Ok(Norm {
         gamma: get(vb, &[dim], g)?,
         beta: get(vb, &[dim], b)?,
@@ -101,7 +105,12 @@ fn norm(vb: &VarBuilder, dim: usize) -> Load<Norm> {
 }
 
 /// PyTorch `Linear` weights `[outputs][inputs]` (several stacked, for q, k, v).
-fn linear(parts: &[VarBuilder], inputs: usize, outputs: usize, precision: Precision) -> Load<Linear> {
+fn linear(
+    parts: &[VarBuilder],
+    inputs: usize,
+    outputs: usize,
+    precision: Precision,
+) -> Load<Linear> {
     let mut w = Vec::with_capacity(parts.len() * outputs * inputs);
     let mut bias = Vec::with_capacity(parts.len() * outputs);
     for vb in parts {
@@ -121,14 +130,21 @@ fn linear(parts: &[VarBuilder], inputs: usize, outputs: usize, precision: Precis
         }
         Precision::Int8 => Weights::Int8(QuantWeights::new(&w, n, inputs)?),
     };
-    Ok(Linear { weights, bias, inputs })
+    Ok(Linear {
+        weights,
+        bias,
+        inputs,
+    })
 }
 
 impl CpuBert {
     /// Reads the weights `BertModel::load` reads, from the same `VarBuilder`.
     pub fn load(vb: &VarBuilder, config: &Config, precision: Precision) -> Load<Self> {
         if config.hidden_act != HiddenAct::Gelu {
-            return Err(format!("{:?} activations are not supported (only exact GELU)", config.hidden_act));
+            return Err(format!(
+                "{:?} activations are not supported (only exact GELU)",
+                config.hidden_act
+            ));
         }
         if config.position_embedding_type != PositionEmbeddingType::Absolute {
             return Err("only absolute position embeddings are supported".into());
@@ -145,24 +161,47 @@ impl CpuBert {
         };
         let h = config.hidden_size;
         let e = vb.pp("embeddings");
-        let token_types = get(&e.pp("token_type_embeddings"), &[config.type_vocab_size, h], "weight")?;
+        let token_types = get(
+            &e.pp("token_type_embeddings"),
+            &[config.type_vocab_size, h],
+            "weight",
+        )?;
         let mut layers = Vec::with_capacity(config.num_hidden_layers);
         for i in 0..config.num_hidden_layers {
             let l = vb.pp("encoder").pp("layer").pp(i.to_string());
             let a = l.pp("attention");
             let s = a.pp("self");
             layers.push(Layer {
-                qkv: linear(&[s.pp("query"), s.pp("key"), s.pp("value")], h, h, precision)?,
+                qkv: linear(
+                    &[s.pp("query"), s.pp("key"), s.pp("value")],
+                    h,
+                    h,
+                    precision,
+                )?,
                 attention_out: linear(&[a.pp("output").pp("dense")], h, h, precision)?,
                 attention_norm: norm(&a.pp("output").pp("LayerNorm"), h)?,
-                up: linear(&[l.pp("intermediate").pp("dense")], h, config.intermediate_size, precision)?,
-                down: linear(&[l.pp("output").pp("dense")], config.intermediate_size, h, precision)?,
+                up: linear(
+                    &[l.pp("intermediate").pp("dense")],
+                    h,
+                    config.intermediate_size,
+                    precision,
+                )?,
+                down: linear(
+                    &[l.pp("output").pp("dense")],
+                    config.intermediate_size,
+                    h,
+                    precision,
+                )?,
                 output_norm: norm(&l.pp("output").pp("LayerNorm"), h)?,
             });
         }
         Ok(CpuBert {
             word: get(&e.pp("word_embeddings"), &[config.vocab_size, h], "weight")?,
-            position: get(&e.pp("position_embeddings"), &[config.max_position_embeddings, h], "weight")?,
+            position: get(
+                &e.pp("position_embeddings"),
+                &[config.max_position_embeddings, h],
+                "weight",
+            )?,
             token_type: token_types[..h].to_vec(),
             embedding_norm: norm(&e.pp("LayerNorm"), h)?,
             layers,
@@ -184,12 +223,19 @@ impl CpuBert {
         let mut at = 0;
         for seq in sequences {
             if seq.len() > self.max_positions {
-                return Err(format!("{} tokens, more than the model's {} positions", seq.len(), self.max_positions));
+                return Err(format!(
+                    "{} tokens, more than the model's {} positions",
+                    seq.len(),
+                    self.max_positions
+                ));
             }
             for (p, &id) in seq.iter().enumerate() {
                 let id = id as usize;
                 if id >= self.vocab {
-                    return Err(format!("token id {id} is outside the vocabulary of {}", self.vocab));
+                    return Err(format!(
+                        "token id {id} is outside the vocabulary of {}",
+                        self.vocab
+                    ));
                 }
                 let dst = &mut x[at * h..(at + 1) * h];
                 let word = &self.word[id * h..(id + 1) * h];
@@ -200,7 +246,12 @@ impl CpuBert {
                 at += 1;
             }
         }
-        kernels::layer_norm(&mut x, &self.embedding_norm.gamma, &self.embedding_norm.beta, self.eps);
+        kernels::layer_norm(
+            &mut x,
+            &self.embedding_norm.gamma,
+            &self.embedding_norm.beta,
+            self.eps,
+        );
 
         let longest = sequences.iter().map(|s| s.len()).max().unwrap_or(0);
         let mut scores = vec![0f32; longest * longest];
@@ -213,12 +264,22 @@ impl CpuBert {
             self.attention(&qkv, sequences, &mut scores, &mut context);
             layer.attention_out.forward(&context, rows, &mut attended);
             add(&mut attended, &x);
-            kernels::layer_norm(&mut attended, &layer.attention_norm.gamma, &layer.attention_norm.beta, self.eps);
+            kernels::layer_norm(
+                &mut attended,
+                &layer.attention_norm.gamma,
+                &layer.attention_norm.beta,
+                self.eps,
+            );
             layer.up.forward(&attended, rows, &mut up);
             kernels::gelu(&mut up);
             layer.down.forward(&up, rows, &mut out);
             add(&mut out, &attended);
-            kernels::layer_norm(&mut out, &layer.output_norm.gamma, &layer.output_norm.beta, self.eps);
+            kernels::layer_norm(
+                &mut out,
+                &layer.output_norm.gamma,
+                &layer.output_norm.beta,
+                self.eps,
+            );
             std::mem::swap(&mut x, &mut out);
         }
         Ok(x)
@@ -226,7 +287,13 @@ impl CpuBert {
 
     /// Multi-head self-attention of each sequence over itself; `qkv` is
     /// `rows × 3·hidden` (`[q | k | v]` per token); `context` becomes `rows × hidden`.
-    fn attention(&self, qkv: &[f32], sequences: &[&[u32]], scores: &mut [f32], context: &mut Vec<f32>) {
+    fn attention(
+        &self,
+        qkv: &[f32],
+        sequences: &[&[u32]],
+        scores: &mut [f32],
+        context: &mut Vec<f32>,
+    ) {
         let h = self.hidden;
         let d = h / self.heads;
         let scale = 1.0 / (d as f32).sqrt();
@@ -239,14 +306,34 @@ impl CpuBert {
                 continue;
             }
             for head in 0..self.heads {
-                let q = View { offset: start * 3 * h + head * d, row: 3 * h, col: 1 };
+                let q = View {
+                    offset: start * 3 * h + head * d,
+                    row: 3 * h,
+                    col: 1,
+                };
                 // Kᵀ: element (c, j) is key j's component c.
-                let kt = View { offset: start * 3 * h + h + head * d, row: 1, col: 3 * h };
-                let v = View { offset: start * 3 * h + 2 * h + head * d, row: 3 * h, col: 1 };
-                let s = View { offset: 0, row: len, col: 1 };
+                let kt = View {
+                    offset: start * 3 * h + h + head * d,
+                    row: 1,
+                    col: 3 * h,
+                };
+                let v = View {
+                    offset: start * 3 * h + 2 * h + head * d,
+                    row: 3 * h,
+                    col: 1,
+                };
+                let s = View {
+                    offset: 0,
+                    row: len,
+                    col: 1,
+                };
                 kernels::matmul_strided((len, d, len), qkv, q, qkv, kt, scores, s, scale);
                 kernels::softmax_rows(&mut scores[..len * len], len);
-                let out = View { offset: start * h + head * d, row: h, col: 1 };
+                let out = View {
+                    offset: start * h + head * d,
+                    row: h,
+                    col: 1,
+                };
                 kernels::matmul_strided((len, len, d), scores, s, qkv, v, context, out, 1.0);
             }
             start += len;

@@ -13,7 +13,15 @@
 
 /// `out[m×n] = bias + a[m×k] · w[k×n]`, all row-major; single-threaded (callers
 /// run whole batches side by side instead).
-pub fn matmul_bias(a: &[f32], m: usize, k: usize, w: &[f32], n: usize, bias: &[f32], out: &mut [f32]) {
+pub fn matmul_bias(
+    a: &[f32],
+    m: usize,
+    k: usize,
+    w: &[f32],
+    n: usize,
+    bias: &[f32],
+    out: &mut [f32],
+) {
     debug_assert!(a.len() >= m * k && w.len() == k * n && bias.len() == n && out.len() >= m * n);
     for row in out[..m * n].chunks_exact_mut(n) {
         row.copy_from_slice(bias);
@@ -21,11 +29,24 @@ pub fn matmul_bias(a: &[f32], m: usize, k: usize, w: &[f32], n: usize, bias: &[f
     // SAFETY: the pointers and strides describe the slices checked above.
     unsafe {
         gemm::gemm(
-            m, n, k,
-            out.as_mut_ptr(), 1, n as isize, true,
-            a.as_ptr(), 1, k as isize,
-            w.as_ptr(), 1, n as isize,
-            1.0, 1.0, false, false, false,
+            m,
+            n,
+            k,
+            out.as_mut_ptr(),
+            1,
+            n as isize,
+            true,
+            a.as_ptr(),
+            1,
+            k as isize,
+            w.as_ptr(),
+            1,
+            n as isize,
+            1.0,
+            1.0,
+            false,
+            false,
+            false,
             gemm::Parallelism::None,
         );
     }
@@ -54,9 +75,12 @@ pub fn matmul_strided(
     out: View,
     scale: f32,
 ) {
-    let last = |v: View, rows: usize, cols: usize| v.offset + (rows - 1) * v.row + (cols - 1) * v.col;
+    let last =
+        |v: View, rows: usize, cols: usize| v.offset + (rows - 1) * v.row + (cols - 1) * v.col;
     assert!(
-        m > 0 && k > 0 && n > 0
+        m > 0
+            && k > 0
+            && n > 0
             && last(a, m, k) < a_buf.len()
             && last(b, k, n) < b_buf.len()
             && last(out, m, n) < out_buf.len(),
@@ -65,11 +89,24 @@ pub fn matmul_strided(
     // SAFETY: bounds checked just above; `out_buf` does not alias the inputs.
     unsafe {
         gemm::gemm(
-            m, n, k,
-            out_buf.as_mut_ptr().add(out.offset), out.col as isize, out.row as isize, false,
-            a_buf.as_ptr().add(a.offset), a.col as isize, a.row as isize,
-            b_buf.as_ptr().add(b.offset), b.col as isize, b.row as isize,
-            0.0, scale, false, false, false,
+            m,
+            n,
+            k,
+            out_buf.as_mut_ptr().add(out.offset),
+            out.col as isize,
+            out.row as isize,
+            false,
+            a_buf.as_ptr().add(a.offset),
+            a.col as isize,
+            a.row as isize,
+            b_buf.as_ptr().add(b.offset),
+            b.col as isize,
+            b.row as isize,
+            0.0,
+            scale,
+            false,
+            false,
+            false,
             gemm::Parallelism::None,
         );
     }
@@ -120,7 +157,13 @@ impl QuantWeights {
                 }
             }
         }
-        Ok(QuantWeights { k, n, packed, scale, column_sum })
+        Ok(QuantWeights {
+            k,
+            n,
+            packed,
+            scale,
+            column_sum,
+        })
     }
 }
 
@@ -180,7 +223,10 @@ fn quantise_rows_portable(a: &[f32], m: usize, k: usize) -> QuantRows {
 /// `out[m×n] = bias + a[m×k] · wᵀ` with `w` quantised, `a` quantised per row on the fly.
 pub fn matmul_int8(a: &[f32], m: usize, w: &QuantWeights, bias: &[f32], out: &mut [f32]) {
     let (k, n) = (w.k, w.n);
-    assert!(a.len() >= m * k && bias.len() == n && out.len() >= m * n, "int8 matmul shapes: this is a bug");
+    assert!(
+        a.len() >= m * k && bias.len() == n && out.len() >= m * n,
+        "int8 matmul shapes: this is a bug"
+    );
     let q = quantise_rows(a, m, k);
     // Rows in chunks whose activations stay in L2 while every weight block passes.
     const CHUNK_BYTES: usize = 256 * 1024;
@@ -278,7 +324,11 @@ unsafe fn tile_4x16_avx2(t: &Tile, w: &QuantWeights, block: usize, bias: &[f32],
             let sums = _mm256_loadu_si256(w.column_sum.as_ptr().add(j) as *const __m256i);
             let exact = _mm256_sub_epi32(acc[2 * r + half], _mm256_mullo_epi32(zero, sums));
             let s = _mm256_mul_ps(scale, _mm256_loadu_ps(w.scale.as_ptr().add(j)));
-            let y = _mm256_fmadd_ps(_mm256_cvtepi32_ps(exact), s, _mm256_loadu_ps(bias.as_ptr().add(j)));
+            let y = _mm256_fmadd_ps(
+                _mm256_cvtepi32_ps(exact),
+                s,
+                _mm256_loadu_ps(bias.as_ptr().add(j)),
+            );
             _mm256_storeu_ps(out.as_mut_ptr().add(r * n + j), y);
         }
     }
@@ -328,7 +378,10 @@ fn max(xs: &[f32]) -> f32 {
 fn max_by(xs: &[f32], f: impl Fn(f32) -> f32) -> f32 {
     let mut lanes = [f32::NEG_INFINITY; 8];
     let chunks = xs.chunks_exact(8);
-    let tail = chunks.remainder().iter().fold(f32::NEG_INFINITY, |m, &v| m.max(f(v)));
+    let tail = chunks
+        .remainder()
+        .iter()
+        .fold(f32::NEG_INFINITY, |m, &v| m.max(f(v)));
     for c in chunks {
         for (l, &v) in lanes.iter_mut().zip(c) {
             let v = f(v);
@@ -459,9 +512,16 @@ mod tests {
         for i in -2000..=2000 {
             let x = i as f32 / 100.0;
             let e = exp(x);
-            assert!((e - x.exp()).abs() <= 4.0 * f32::EPSILON * x.exp(), "exp({x}) = {e}");
+            assert!(
+                (e - x.exp()).abs() <= 4.0 * f32::EPSILON * x.exp(),
+                "exp({x}) = {e}"
+            );
             let want = libm_erf(x);
-            assert!((erf(x) - want).abs() < 1e-6, "erf({x}) = {} not {want}", erf(x));
+            assert!(
+                (erf(x) - want).abs() < 1e-6,
+                "erf({x}) = {} not {want}",
+                erf(x)
+            );
         }
     }
 
@@ -499,7 +559,10 @@ mod tests {
         let mut x = vec![1.0, 2.0, 3.0, 4.0, 10.0, 10.0, 10.0, 10.0];
         layer_norm(&mut x, &[1.0; 4], &[0.5; 4], 1e-12);
         let sd = (1.25f32).sqrt();
-        for (got, want) in x[..4].iter().zip([-1.5 / sd, -0.5 / sd, 0.5 / sd, 1.5 / sd]) {
+        for (got, want) in x[..4]
+            .iter()
+            .zip([-1.5 / sd, -0.5 / sd, 0.5 / sd, 1.5 / sd])
+        {
             assert!((got - (want + 0.5)).abs() < 1e-5);
         }
         assert_eq!(&x[4..], &[0.5; 4], "a constant row becomes beta");
@@ -522,7 +585,8 @@ mod tests {
         let mut out = vec![0f32; m * n];
         for i in 0..m {
             for j in 0..n {
-                out[i * n + j] = bias[j] + (0..k).map(|t| a[i * k + t] * w_nk[j * k + t]).sum::<f32>();
+                out[i * n + j] =
+                    bias[j] + (0..k).map(|t| a[i * k + t] * w_nk[j * k + t]).sum::<f32>();
             }
         }
         out
@@ -554,19 +618,42 @@ mod tests {
         let mut out = vec![0f32; m * n];
         matmul_int8(&a, m, &q, &bias, &mut out);
         let want = reference(&a, m, k, &w, n, &bias);
-        let worst = out.iter().zip(&want).map(|(g, w)| (g - w).abs()).fold(0f32, f32::max);
+        let worst = out
+            .iter()
+            .zip(&want)
+            .map(|(g, w)| (g - w).abs())
+            .fold(0f32, f32::max);
         // Each product's error is under ~1/255 + 1/126 of its size; 64 of them,
         // random signs: well under 0.1 in practice.
         assert!(worst < 0.1, "int8 off by {worst}");
 
         // Integer activations in 0..=255 with a zero at the bottom, weights that are
         // multiples of 1/63 of their row's maximum: quantisation is then exact.
-        let a: Vec<f32> = (0..m * k).map(|i| if i % k == 0 { 255.0 } else { (i * 7 % 256) as f32 }).collect();
-        let w: Vec<f32> = (0..n * k).map(|i| if i % k == 0 { 63.0 } else { (i as f32 * 5.0) % 127.0 - 63.0 }).collect();
+        let a: Vec<f32> = (0..m * k)
+            .map(|i| {
+                if i % k == 0 {
+                    255.0
+                } else {
+                    (i * 7 % 256) as f32
+                }
+            })
+            .collect();
+        let w: Vec<f32> = (0..n * k)
+            .map(|i| {
+                if i % k == 0 {
+                    63.0
+                } else {
+                    (i as f32 * 5.0) % 127.0 - 63.0
+                }
+            })
+            .collect();
         let q = QuantWeights::new(&w, n, k).unwrap();
         matmul_int8(&a, m, &q, &bias, &mut out);
         for (got, want) in out.iter().zip(reference(&a, m, k, &w, n, &bias)) {
-            assert!((got - want).abs() <= 1e-3 * want.abs().max(1.0), "{got} vs {want}");
+            assert!(
+                (got - want).abs() <= 1e-3 * want.abs().max(1.0),
+                "{got} vs {want}"
+            );
         }
     }
 

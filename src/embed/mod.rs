@@ -91,7 +91,9 @@ impl FromStr for Precision {
         match s {
             "fp32" | "f32" => Ok(Precision::Fp32),
             "int8" | "i8" => Ok(Precision::Int8),
-            other => Err(format!("unknown precision {other:?}: expected fp32 or int8")),
+            other => Err(format!(
+                "unknown precision {other:?}: expected fp32 or int8"
+            )),
         }
     }
 }
@@ -150,7 +152,9 @@ pub fn single_threaded_kernels() -> usize {
     std::env::set_var("RAYON_NUM_THREADS", "1");
     std::env::set_var("CANDLE_NUM_THREADS", "1");
     // The global pool (ingest, tokenising) still gets every core.
-    let _ = rayon::ThreadPoolBuilder::new().num_threads(cores).build_global();
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(cores)
+        .build_global();
     cores
 }
 

@@ -294,5 +294,8 @@ fn core_f1_on_test(precision: &str) -> f64 {
 fn int8_codes_the_test_split_as_well_as_fp32() {
     let (fp32, int8) = (core_f1_on_test("fp32"), core_f1_on_test("int8"));
     assert!(fp32 > 0.8, "fp32 core-four F1 {fp32}");
-    assert!((int8 - fp32).abs() <= 0.01, "int8 {int8} against fp32 {fp32}");
+    assert!(
+        (int8 - fp32).abs() <= 0.01,
+        "int8 {int8} against fp32 {fp32}"
+    );
 }

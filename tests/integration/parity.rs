@@ -105,9 +105,16 @@ fn int8_stays_within_cosine_0_99_of_sentence_transformers() {
     let enc = BertEncoder::from_dir(&real_model_dir(), &options).unwrap();
     let texts: Vec<&str> = refs.iter().map(|r| r.text.as_str()).collect();
     let vectors = enc.encode(&texts).unwrap();
-    let cosines: Vec<f32> = refs.iter().zip(&vectors).map(|(r, v)| cosine(v, &r.embedding)).collect();
+    let cosines: Vec<f32> = refs
+        .iter()
+        .zip(&vectors)
+        .map(|(r, v)| cosine(v, &r.embedding))
+        .collect();
     let worst = cosines.iter().copied().fold(1.0f32, f32::min);
     assert!(worst >= 0.99, "worst int8 cosine {worst}");
     // It is a different computation, not fp32 under another name.
-    assert!(cosines.iter().any(|&c| c < 0.9999), "int8 matches fp32 exactly");
+    assert!(
+        cosines.iter().any(|&c| c < 0.9999),
+        "int8 matches fp32 exactly"
+    );
 }
