@@ -128,14 +128,24 @@ impl BertEncoder {
         };
         let vb = VarBuilder::from_buffered_safetensors(bytes, DType::F32, &device)
             .map_err(weights_error)?;
+        let layout_error = |reason| EmbedError::WeightLayout {
+            path: weights_path.clone(),
+            reason,
+        };
         let model = match (options.device, options.kernels, options.precision) {
-            (DeviceChoice::Cpu, Kernels::Auto, precision) => {
-                Model::Cpu(CpuBert::load(&vb, &config, precision).map_err(|reason| {
-                    EmbedError::WeightLayout {
-                        path: weights_path.clone(),
-                        reason,
+            (DeviceChoice::Cpu, Kernels::Auto, Precision::Int8) => {
+                Model::Cpu(CpuBert::load(&vb, &config, Precision::Int8).map_err(layout_error)?)
+            }
+            // A BERT variant our forward does not implement (another activation or
+            // position scheme) still runs, on candle's BertModel.
+            (DeviceChoice::Cpu, Kernels::Auto, Precision::Fp32) => {
+                match CpuBert::load(&vb, &config, Precision::Fp32) {
+                    Ok(model) => Model::Cpu(model),
+                    Err(reason) => {
+                        tracing::info!("running the encoder on candle's BertModel: {reason}");
+                        Model::Candle(BertModel::load(vb, &config).map_err(weights_error)?)
                     }
-                })?)
+                }
             }
             (_, _, Precision::Int8) => {
                 return Err(EmbedError::Unsupported(

@@ -232,3 +232,19 @@ fn int8_is_refused_where_only_candle_runs() {
     assert!(matches!(err, EmbedError::Unsupported(_)), "{err}");
     assert!(err.to_string().contains("int8"), "{err}");
 }
+
+#[test]
+fn a_bert_variant_our_kernels_lack_runs_on_candle_in_fp32_and_is_refused_in_int8() {
+    let (_tmp, dir) = tiny_model(5);
+    let config = dir.join("config.json");
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(text.contains("\"gelu\""), "{text}");
+    std::fs::write(&config, text.replace("\"gelu\"", "\"relu\"")).unwrap();
+
+    let fp32 = BertEncoder::from_dir(&dir, &with(Kernels::Auto, Precision::Fp32)).unwrap();
+    let candle = BertEncoder::from_dir(&dir, &with(Kernels::Candle, Precision::Fp32)).unwrap();
+    assert_eq!(fp32.encode(&TEXTS).unwrap(), candle.encode(&TEXTS).unwrap());
+
+    let err = BertEncoder::from_dir(&dir, &with(Kernels::Auto, Precision::Int8)).unwrap_err();
+    assert!(err.to_string().contains("Relu"), "{err}");
+}
