@@ -123,11 +123,11 @@ pub struct EncoderOptions {
     /// Longest input in tokens, below the model's own limit (benchmarks compare at
     /// 128 and 256); `None` keeps the model's limit.
     pub max_length: Option<usize>,
-    /// Batches run side by side on this many threads. Worth more than one only when
-    /// candle's own kernels are single-threaded ([`single_threaded_kernels`]): one
-    /// matmul thread per worker measured 1.4× faster on 2 cores than candle's
-    /// threads inside each operation, which leave cores idle in the single-threaded
-    /// element-wise ops (GELU, softmax) between matmuls (BENCHMARKS.md).
+    /// Batches run side by side on this many threads. Our CPU kernels are
+    /// single-threaded, so this is how they use more than one core. With candle's
+    /// kernels it pays only when they are single-threaded too
+    /// ([`single_threaded_kernels`]): one matmul thread per worker measured 1.4×
+    /// faster on 2 cores than candle's threads inside each operation (BENCHMARKS.md).
     pub workers: usize,
     pub precision: Precision,
     pub kernels: Kernels,
@@ -138,14 +138,18 @@ pub struct EncoderOptions {
 /// use: one per core. Call it first thing in `main`, before any thread starts:
 /// candle reads its thread count from the environment (`RAYON_NUM_THREADS`,
 /// `CANDLE_NUM_THREADS`) and has no API for it. When the user has set either
-/// variable, nothing changes and the answer is 1 (candle threads each operation as
-/// told). The process's global rayon pool keeps one thread per core.
+/// variable, the environment is left alone (candle threads each operation as told)
+/// and the answer is `RAYON_NUM_THREADS` when it is a positive number, else one per
+/// core: our own kernels are single-threaded and use that many workers. The
+/// process's global rayon pool keeps one thread per core.
 pub fn single_threaded_kernels() -> usize {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if std::env::var_os("RAYON_NUM_THREADS").is_some()
-        || std::env::var_os("CANDLE_NUM_THREADS").is_some()
-    {
-        return 1;
+    let rayon = std::env::var("RAYON_NUM_THREADS").ok();
+    if rayon.is_some() || std::env::var_os("CANDLE_NUM_THREADS").is_some() {
+        return rayon
+            .and_then(|n| n.trim().parse::<usize>().ok())
+            .filter(|&n| n > 0)
+            .unwrap_or(cores);
     }
     // Called at the start of `main`, before the program starts any thread, so
     // nothing reads the environment concurrently.
