@@ -231,13 +231,15 @@ impl BertEncoder {
             }
         };
         let states = model.forward(rows).map_err(EmbedError::Forward)?;
+        // No padding here: every token of every row is real.
+        let real = vec![1; rows.iter().map(|r| r.len()).max().unwrap_or(0)];
         let mut at = 0;
         Ok(rows
             .iter()
             .map(|row| {
                 let states = &states[at * self.dim..(at + row.len()) * self.dim];
                 at += row.len();
-                self.pool(states, &vec![1; row.len()])
+                self.pool(states, &real[..row.len()])
             })
             .collect())
     }

@@ -52,6 +52,14 @@ pub fn matmul_bias(
     }
 }
 
+/// Whether the AVX2 + FMA versions below may run (`is_x86_feature_detected!`
+/// caches its answer, so this is cheap on every call).
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn avx2_fma() -> bool {
+    std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")
+}
+
 /// A strided view for [`matmul_strided`]: element `(i, j)` is at
 /// `ptr[i * row + j * col]`.
 #[derive(Clone, Copy)]
@@ -185,7 +193,7 @@ fn round(x: f32) -> f32 {
 
 fn quantise_rows(a: &[f32], m: usize, k: usize) -> QuantRows {
     #[cfg(target_arch = "x86_64")]
-    if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+    if avx2_fma() {
         // SAFETY: the features are present.
         return unsafe { quantise_rows_avx2(a, m, k) };
     }
@@ -260,7 +268,7 @@ struct Tile<'a> {
 /// and has `w.n` columns.
 fn tile_4x16(t: &Tile, w: &QuantWeights, block: usize, bias: &[f32], out: &mut [f32]) {
     #[cfg(target_arch = "x86_64")]
-    if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+    if avx2_fma() {
         // SAFETY: the features are present; the kernel checks its slice bounds.
         unsafe { tile_4x16_avx2(t, w, block, bias, out) };
         return;
@@ -455,7 +463,7 @@ fn erf(x: f32) -> f32 {
 /// GELU with the exact (erf) form BERT was trained with, in place.
 pub fn gelu(x: &mut [f32]) {
     #[cfg(target_arch = "x86_64")]
-    if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+    if avx2_fma() {
         // SAFETY: the features are present.
         unsafe { gelu_avx2(x) };
         return;
@@ -479,7 +487,7 @@ unsafe fn gelu_avx2(x: &mut [f32]) {
 /// Softmax over each row of `x` (`rows × dim`), in place.
 pub fn softmax_rows(x: &mut [f32], dim: usize) {
     #[cfg(target_arch = "x86_64")]
-    if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+    if avx2_fma() {
         // SAFETY: the features are present.
         unsafe { softmax_avx2(x, dim) };
         return;
