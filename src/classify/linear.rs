@@ -1,8 +1,9 @@
-//! `linear`: a trained multi-label head. Each label's score is
-//! `sigmoid(w · features + b)`, where the features are the passage embedding followed
-//! by `ln(1 + keyword hits)` for every label's taxonomy lexicon. Decisions use
-//! per-label thresholds chosen on dev data. Weights live in `head.safetensors`; what
-//! they were trained on and for lives in `head.json`.
+//! `linear`: a trained multi-label head. Its features are the passage embedding
+//! followed by `ln(1 + keyword hits)` for every label's taxonomy lexicon. A `linear`
+//! head scores each label as `sigmoid(w · features + b)`; an `mlp` head (the default)
+//! puts one GELU hidden layer in between. Decisions use per-label thresholds chosen on
+//! dev data. Weights live in `head.safetensors` (`weight`, `bias`, and `hidden.weight`,
+//! `hidden.bias` for an `mlp`); what they were trained on and for lives in `head.json`.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -10,6 +11,7 @@ use std::path::{Path, PathBuf};
 use candle_core::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
+use super::train::{forward, Dense};
 use super::{Classifier, ClassifyError, Input, KeywordClassifier};
 use crate::taxonomy::Taxonomy;
 
@@ -43,13 +45,12 @@ pub struct HeadMeta {
     pub dev_metrics: DevMetrics,
 }
 
-/// A trained linear head and the lexicon its keyword features come from.
+/// A trained head and the lexicon its keyword features come from.
 pub struct LinearClassifier {
     name: String,
     meta: HeadMeta,
-    /// Row-major `labels × features`.
-    weight: Vec<f32>,
-    bias: Vec<f32>,
+    /// `(weight, bias)` per layer, input side first; weights are `outputs × inputs`.
+    layers: Vec<(Tensor, Tensor)>,
     keywords: KeywordClassifier,
 }
 
@@ -91,21 +92,60 @@ pub fn features(embedding: &[f32], text: &str, keywords: &KeywordClassifier) -> 
 }
 
 impl LinearClassifier {
-    /// Builds a classifier from trained parameters.
+    /// Builds a classifier from trained parameters: an optional hidden layer, then the
+    /// output layer (one row per label).
     pub fn new(
         name: &str,
         meta: HeadMeta,
-        weight: Vec<f32>,
-        bias: Vec<f32>,
+        hidden: Option<Dense>,
+        output: Dense,
         taxonomy: &Taxonomy,
     ) -> Result<Self, ClassifyError> {
+        let shape_error = |reason: String| ClassifyError::Config {
+            what: format!("head {name}"),
+            reason,
+        };
+        if output.outputs() != meta.labels.len() || meta.thresholds.len() != meta.labels.len() {
+            return Err(shape_error(format!(
+                "{} labels, {} thresholds, {} outputs",
+                meta.labels.len(),
+                meta.thresholds.len(),
+                output.outputs()
+            )));
+        }
+        if let Some(h) = &hidden {
+            if h.outputs() != output.inputs() {
+                return Err(shape_error(format!(
+                    "hidden layer has {} outputs, output layer {} inputs",
+                    h.outputs(),
+                    output.inputs()
+                )));
+            }
+        }
+        let tensor = |d: Dense| -> candle_core::Result<(Tensor, Tensor)> {
+            let (rows, cols) = (d.outputs(), d.inputs());
+            Ok((
+                Tensor::from_vec(d.weight, (rows, cols), &Device::Cpu)?,
+                Tensor::from_vec(d.bias, rows, &Device::Cpu)?,
+            ))
+        };
+        let layers = hidden
+            .into_iter()
+            .chain(Some(output))
+            .map(tensor)
+            .collect::<candle_core::Result<Vec<_>>>()
+            .map_err(|e| shape_error(e.to_string()))?;
         Ok(LinearClassifier {
             name: name.to_string(),
             meta,
-            weight,
-            bias,
+            layers,
             keywords: KeywordClassifier::new(taxonomy, 1)?,
         })
+    }
+
+    /// Features the head expects per passage.
+    fn inputs(&self) -> usize {
+        self.layers[0].0.dim(1).unwrap_or(0)
     }
 
     /// Loads `dir/head.json` and `dir/head.safetensors`, refusing a head trained for
@@ -144,20 +184,32 @@ impl LinearClassifier {
         let weights_path = dir.join("head.safetensors");
         let tensors = candle_core::safetensors::load(&weights_path, &Device::Cpu)
             .map_err(|e| read(&weights_path, e.to_string()))?;
-        let get = |name: &str| -> Result<Vec<f32>, HeadError> {
+        let get = |name: &str| -> Result<Option<Vec<f32>>, HeadError> {
             tensors
                 .get(name)
-                .ok_or_else(|| read(&weights_path, format!("no tensor {name:?}")))?
-                .flatten_all()
-                .and_then(|t| t.to_vec1::<f32>())
-                .map_err(|e| read(&weights_path, e.to_string()))
+                .map(|t| {
+                    t.flatten_all()
+                        .and_then(|t| t.to_vec1::<f32>())
+                        .map_err(|e| read(&weights_path, e.to_string()))
+                })
+                .transpose()
         };
-        let (weight, bias) = (get("weight")?, get("bias")?);
-        let expected = meta.labels.len() * (weight.len() / meta.labels.len().max(1));
-        if bias.len() != meta.labels.len()
-            || weight.len() != expected
-            || meta.thresholds.len() != bias.len()
-        {
+        let need = |name: &str| -> Result<Vec<f32>, HeadError> {
+            get(name)?.ok_or_else(|| read(&weights_path, format!("no tensor {name:?}")))
+        };
+        let output = Dense {
+            weight: need("weight")?,
+            bias: need("bias")?,
+        };
+        let hidden = match get("hidden.weight")? {
+            Some(weight) => Some(Dense {
+                weight,
+                bias: need("hidden.bias")?,
+            }),
+            None => None,
+        };
+        let consistent = |d: &Dense| d.outputs() > 0 && d.weight.len() % d.outputs() == 0;
+        if !consistent(&output) || !hidden.as_ref().is_none_or(consistent) {
             return Err(read(
                 &weights_path,
                 "tensor shapes do not match head.json".into(),
@@ -167,24 +219,20 @@ impl LinearClassifier {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "linear".into());
-        Ok(Self::new(&name, meta, weight, bias, taxonomy)?)
+        Self::new(&name, meta, hidden, output, taxonomy)
+            .map_err(|e| read(&weights_path, e.to_string()))
     }
 
     /// Writes `dir/head.json` and `dir/head.safetensors`.
     pub fn save(&self, dir: &Path) -> anyhow::Result<()> {
         std::fs::create_dir_all(dir)?;
-        let labels = self.bias.len();
-        let dim = self.weight.len() / labels.max(1);
-        let tensors = HashMap::from([
-            (
-                "weight".to_string(),
-                Tensor::from_vec(self.weight.clone(), (labels, dim), &Device::Cpu)?,
-            ),
-            (
-                "bias".to_string(),
-                Tensor::from_vec(self.bias.clone(), labels, &Device::Cpu)?,
-            ),
-        ]);
+        let mut tensors = HashMap::new();
+        let last = self.layers.len() - 1;
+        for (i, (w, b)) in self.layers.iter().enumerate() {
+            let prefix = if i == last { "" } else { "hidden." };
+            tensors.insert(format!("{prefix}weight"), w.clone());
+            tensors.insert(format!("{prefix}bias"), b.clone());
+        }
         let bytes = safetensors::serialize(tensors.iter().map(|(k, t)| (k.clone(), t)), None)?;
         crate::report::write_atomic(&dir.join("head.safetensors"), |w| w.write_all(&bytes))?;
         crate::report::write_atomic(&dir.join("head.json"), |w| {
@@ -196,21 +244,6 @@ impl LinearClassifier {
 
     pub fn meta(&self) -> &HeadMeta {
         &self.meta
-    }
-
-    fn logits(&self, f: &[f32]) -> Vec<f32> {
-        let dim = f.len();
-        self.bias
-            .iter()
-            .enumerate()
-            .map(|(l, b)| {
-                b + self.weight[l * dim..(l + 1) * dim]
-                    .iter()
-                    .zip(f)
-                    .map(|(w, x)| w * x)
-                    .sum::<f32>()
-            })
-            .collect()
     }
 }
 
@@ -232,26 +265,31 @@ impl Classifier for LinearClassifier {
     }
 
     fn score(&self, inputs: &[Input<'_>]) -> Result<Vec<Vec<f32>>, ClassifyError> {
-        let dim = self.weight.len() / self.bias.len().max(1);
-        inputs
-            .iter()
-            .map(|input| {
-                let e = input
-                    .embedding
-                    .ok_or_else(|| ClassifyError::NoEmbedding(self.name.clone()))?;
-                let f = features(e, input.text, &self.keywords);
-                if f.len() != dim {
-                    return Err(ClassifyError::Config {
-                        what: format!("head {}", self.name),
-                        reason: format!("expects {dim} features, got {}", f.len()),
-                    });
-                }
-                Ok(self.logits(&f).into_iter().map(sigmoid).collect())
-            })
-            .collect()
+        let dim = self.inputs();
+        let mut flat = Vec::with_capacity(inputs.len() * dim);
+        for input in inputs {
+            let e = input
+                .embedding
+                .ok_or_else(|| ClassifyError::NoEmbedding(self.name.clone()))?;
+            let f = features(e, input.text, &self.keywords);
+            if f.len() != dim {
+                return Err(ClassifyError::Config {
+                    what: format!("head {}", self.name),
+                    reason: format!("expects {dim} features, got {}", f.len()),
+                });
+            }
+            flat.extend(f);
+        }
+        if inputs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let run = || -> candle_core::Result<Vec<Vec<f32>>> {
+            let x = Tensor::from_vec(flat, (inputs.len(), dim), &Device::Cpu)?;
+            candle_nn::ops::sigmoid(&forward(&self.layers, &x, None)?)?.to_vec2()
+        };
+        run().map_err(|e| ClassifyError::Config {
+            what: format!("head {}", self.name),
+            reason: e.to_string(),
+        })
     }
-}
-
-pub(crate) fn sigmoid(x: f32) -> f32 {
-    1.0 / (1.0 + (-x).exp())
 }

@@ -1,8 +1,13 @@
 //! Training the `linear` head with candle-nn: class-weighted binary cross-entropy,
 //! AdamW over seeded minibatches, early stopping on dev loss, then one threshold per
 //! label chosen on dev to maximise F1. The same seed and data give the same head.
+//!
+//! The head is either linear (`hidden: 0`) or has one GELU hidden layer with dropout
+//! (the default head: on dev it beats the linear one by about 0.02 core-four macro F1,
+//! docs/classifier-experiments.md). Initial weights and dropout masks come from the
+//! seeded generator, not candle's, so a seeded run is reproducible.
 
-use candle_core::{DType, Device, Tensor, Var};
+use candle_core::{Device, Tensor, Var};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -28,6 +33,10 @@ pub struct TrainOptions {
     pub batch_size: usize,
     /// Cap on a label's positive-class weight (negatives / positives).
     pub max_pos_weight: f32,
+    /// Width of the hidden layer; 0 for a linear head.
+    pub hidden: usize,
+    /// Dropout on the hidden layer while training (a fifth of it on the input).
+    pub dropout: f32,
 }
 
 impl Default for TrainOptions {
@@ -40,16 +49,51 @@ impl Default for TrainOptions {
             weight_decay: 1e-4,
             batch_size: 64,
             max_pos_weight: 4.0,
+            hidden: 0,
+            dropout: 0.0,
         }
+    }
+}
+
+impl TrainOptions {
+    /// The default head's settings: one hidden layer of 256, chosen on dev.
+    pub fn mlp() -> Self {
+        TrainOptions {
+            max_epochs: 150,
+            learning_rate: 1e-3,
+            weight_decay: 1e-2,
+            batch_size: 32,
+            hidden: 256,
+            dropout: 0.3,
+            ..TrainOptions::default()
+        }
+    }
+}
+
+/// One fully connected layer: `weight` row-major `outputs × inputs`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dense {
+    pub weight: Vec<f32>,
+    pub bias: Vec<f32>,
+}
+
+impl Dense {
+    pub fn outputs(&self) -> usize {
+        self.bias.len()
+    }
+
+    pub fn inputs(&self) -> usize {
+        self.weight.len() / self.bias.len().max(1)
     }
 }
 
 /// A trained head before it is tied to an encoder and saved.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Trained {
-    /// Row-major `labels × features`.
-    pub weight: Vec<f32>,
-    pub bias: Vec<f32>,
+    /// `hidden × features`, when the head has a hidden layer.
+    pub hidden: Option<Dense>,
+    /// `labels × features` (or `labels × hidden`).
+    pub output: Dense,
     pub thresholds: Vec<f32>,
     /// The epoch whose weights were kept (1-based).
     pub epochs: usize,
@@ -82,6 +126,94 @@ fn weighted_bce(logits: &Tensor, y: &Tensor, pos_weight: &Tensor) -> candle_core
     (pos + neg)?.mean_all()
 }
 
+/// `rows × cols` values uniform in ±1/√fan_in (PyTorch's default for linear layers),
+/// from the seeded generator.
+fn uniform(rng: &mut ChaCha8Rng, rows: usize, cols: usize, fan_in: usize) -> Vec<f32> {
+    use rand::Rng;
+    let bound = 1.0 / (fan_in.max(1) as f32).sqrt();
+    (0..rows * cols)
+        .map(|_| rng.random_range(-bound..bound))
+        .collect()
+}
+
+/// An inverted-dropout mask (`0` or `1 / (1 − p)`) of shape `rows × cols`.
+fn dropout_mask(
+    rng: &mut ChaCha8Rng,
+    rows: usize,
+    cols: usize,
+    p: f32,
+    device: &Device,
+) -> candle_core::Result<Tensor> {
+    use rand::Rng;
+    let keep = 1.0 / (1.0 - p);
+    let mask: Vec<f32> = (0..rows * cols)
+        .map(|_| if rng.random::<f32>() < p { 0.0 } else { keep })
+        .collect();
+    Tensor::from_vec(mask, (rows, cols), device)
+}
+
+/// The trainable layers: `(weight, bias)` pairs, input side first.
+struct Layers(Vec<(Var, Var)>);
+
+impl Layers {
+    fn new(
+        dims: &[usize],
+        rng: &mut ChaCha8Rng,
+        zeros: bool,
+        device: &Device,
+    ) -> candle_core::Result<Self> {
+        dims.windows(2)
+            .map(|d| {
+                let (inp, out) = (d[0], d[1]);
+                let (w, b) = if zeros {
+                    (vec![0.0; out * inp], vec![0.0; out])
+                } else {
+                    (uniform(rng, out, inp, inp), uniform(rng, 1, out, inp))
+                };
+                Ok((
+                    Var::from_tensor(&Tensor::from_vec(w, (out, inp), device)?)?,
+                    Var::from_tensor(&Tensor::from_vec(b, out, device)?)?,
+                ))
+            })
+            .collect::<candle_core::Result<Vec<_>>>()
+            .map(Layers)
+    }
+
+    fn vars(&self) -> Vec<Var> {
+        self.0
+            .iter()
+            .flat_map(|(w, b)| [w.clone(), b.clone()])
+            .collect()
+    }
+
+    fn snapshot(&self) -> candle_core::Result<Vec<(Tensor, Tensor)>> {
+        self.0
+            .iter()
+            .map(|(w, b)| Ok((w.as_tensor().copy()?, b.as_tensor().copy()?)))
+            .collect()
+    }
+}
+
+/// Logits of `x` through `layers` (GELU between them). `masks`, when training, holds
+/// one dropout mask per layer input.
+pub(crate) fn forward(
+    layers: &[(Tensor, Tensor)],
+    x: &Tensor,
+    masks: Option<&[Tensor]>,
+) -> candle_core::Result<Tensor> {
+    let mut h = x.clone();
+    for (i, (w, b)) in layers.iter().enumerate() {
+        if i > 0 {
+            h = h.gelu_erf()?;
+        }
+        if let Some(m) = masks.and_then(|m| m.get(i)) {
+            h = h.mul(m)?;
+        }
+        h = h.matmul(&w.t()?)?.broadcast_add(b)?;
+    }
+    Ok(h)
+}
+
 /// Trains a head on `train`, stopping and choosing thresholds on `dev`.
 pub fn train_linear(
     train: &TrainData,
@@ -105,56 +237,73 @@ pub fn train_linear(
         .collect();
     let pos_weight = Tensor::from_vec(pos_weight, (1, n_labels), &device)?;
 
-    // Zeros are a fine start for a convex problem, and need no RNG.
-    let w = Var::from_tensor(&Tensor::zeros((n_labels, dim), DType::F32, &device)?)?;
-    let b = Var::from_tensor(&Tensor::zeros(n_labels, DType::F32, &device)?)?;
+    let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
+    let dims: Vec<usize> = if opts.hidden > 0 {
+        vec![dim, opts.hidden, n_labels]
+    } else {
+        vec![dim, n_labels]
+    };
+    // A linear head is a convex problem: zeros are a fine start and need no RNG (and
+    // keep heads trained before the hidden layer existed reproducible).
+    let layers = Layers::new(&dims, &mut rng, opts.hidden == 0, &device)?;
     let mut opt = AdamW::new(
-        vec![w.clone(), b.clone()],
+        layers.vars(),
         ParamsAdamW {
             lr: opts.learning_rate,
             weight_decay: opts.weight_decay,
             ..ParamsAdamW::default()
         },
     )?;
-    let forward = |x: &Tensor| -> candle_core::Result<Tensor> {
-        x.matmul(&w.as_tensor().t()?)?.broadcast_add(b.as_tensor())
+    let live = |layers: &Layers| -> Vec<(Tensor, Tensor)> {
+        layers
+            .0
+            .iter()
+            .map(|(w, b)| (w.as_tensor().clone(), b.as_tensor().clone()))
+            .collect()
     };
+    let drop_rates: Vec<f32> = (0..dims.len() - 1)
+        .map(|i| {
+            if i == 0 {
+                opts.dropout / 5.0
+            } else {
+                opts.dropout
+            }
+        })
+        .collect();
+    let dropping = opts.dropout > 0.0;
 
-    let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
     let mut order: Vec<u32> = (0..train.features.len() as u32).collect();
-    let mut best = (
-        f32::INFINITY,
-        0usize,
-        w.as_tensor().copy()?,
-        b.as_tensor().copy()?,
-    );
+    let mut best = (f32::INFINITY, 0usize, layers.snapshot()?);
     for epoch in 1..=opts.max_epochs {
         order.shuffle(&mut rng);
         for chunk in order.chunks(opts.batch_size.max(1)) {
             let idx = Tensor::from_slice(chunk, chunk.len(), &device)?;
-            let loss = weighted_bce(
-                &forward(&x.index_select(&idx, 0)?)?,
-                &y.index_select(&idx, 0)?,
-                &pos_weight,
-            )?;
+            let masks = if dropping {
+                Some(
+                    dims[..dims.len() - 1]
+                        .iter()
+                        .zip(&drop_rates)
+                        .map(|(&d, &p)| dropout_mask(&mut rng, chunk.len(), d, p, &device))
+                        .collect::<candle_core::Result<Vec<_>>>()?,
+                )
+            } else {
+                None
+            };
+            let logits = forward(&live(&layers), &x.index_select(&idx, 0)?, masks.as_deref())?;
+            let loss = weighted_bce(&logits, &y.index_select(&idx, 0)?, &pos_weight)?;
             opt.backward_step(&loss)?;
         }
-        let dev_loss = weighted_bce(&forward(&dev_x)?, &dev_y, &pos_weight)?.to_scalar::<f32>()?;
+        let dev_logits = forward(&live(&layers), &dev_x, None)?;
+        let dev_loss = weighted_bce(&dev_logits, &dev_y, &pos_weight)?.to_scalar::<f32>()?;
         if dev_loss < best.0 {
-            best = (
-                dev_loss,
-                epoch,
-                w.as_tensor().copy()?,
-                b.as_tensor().copy()?,
-            );
+            best = (dev_loss, epoch, layers.snapshot()?);
         } else if epoch - best.1 >= opts.patience {
             break;
         }
     }
-    let (_, epochs, best_w, best_b) = best;
+    let (_, epochs, kept) = best;
 
-    let dev_p = candle_nn::ops::sigmoid(&dev_x.matmul(&best_w.t()?)?.broadcast_add(&best_b)?)?
-        .to_vec2::<f32>()?;
+    let dev_p = candle_nn::ops::sigmoid(&forward(&kept, &dev_x, None)?)?.to_vec2::<f32>()?;
     let mut thresholds = Vec::with_capacity(n_labels);
     let mut dev_f1 = Vec::with_capacity(n_labels);
     for l in 0..n_labels {
@@ -162,9 +311,19 @@ pub fn train_linear(
         thresholds.push(t);
         dev_f1.push(f);
     }
+    let mut dense = kept
+        .iter()
+        .map(|(w, b)| {
+            Ok(Dense {
+                weight: w.flatten_all()?.to_vec1()?,
+                bias: b.to_vec1()?,
+            })
+        })
+        .collect::<candle_core::Result<Vec<_>>>()?;
+    let output = dense.pop().expect("a head has an output layer");
     Ok(Trained {
-        weight: best_w.flatten_all()?.to_vec1()?,
-        bias: best_b.to_vec1()?,
+        hidden: dense.pop(),
+        output,
         thresholds,
         epochs,
         dev_f1,
@@ -235,7 +394,43 @@ mod tests {
             assert!(f.unwrap() > 0.9, "dev F1 {f:?}");
         }
         let c = train_linear(&train, &dev, &TrainOptions { seed: 99, ..opts }).unwrap();
-        assert_ne!(a.weight, c.weight);
+        assert_ne!(a.output.weight, c.output.weight);
+        assert!(a.hidden.is_none());
+    }
+
+    /// Label: the two leading features have the same sign (XOR), beyond any linear head.
+    fn xor(n: usize, seed: u64) -> TrainData {
+        use rand::Rng;
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut features = Vec::new();
+        let mut gold = Vec::new();
+        for _ in 0..n {
+            let f: Vec<f32> = (0..4).map(|_| rng.random_range(-1.0f32..1.0)).collect();
+            gold.push(vec![f[0] * f[1] > 0.0]);
+            features.push(f);
+        }
+        TrainData { features, gold }
+    }
+
+    #[test]
+    fn a_hidden_layer_learns_what_a_linear_head_cannot_and_is_reproducible() {
+        let (train, dev) = (xor(600, 3), xor(200, 4));
+        let mlp = TrainOptions {
+            hidden: 32,
+            dropout: 0.1,
+            learning_rate: 0.01,
+            max_epochs: 150,
+            ..TrainOptions::mlp()
+        };
+        let a = train_linear(&train, &dev, &mlp).unwrap();
+        assert_eq!(a, train_linear(&train, &dev, &mlp).unwrap());
+        let hidden = a.hidden.as_ref().unwrap();
+        assert_eq!((hidden.outputs(), hidden.inputs()), (32, 4));
+        assert_eq!((a.output.outputs(), a.output.inputs()), (1, 32));
+        let linear = train_linear(&train, &dev, &TrainOptions::default()).unwrap();
+        let (f_mlp, f_linear) = (a.dev_f1[0].unwrap(), linear.dev_f1[0].unwrap());
+        assert!(f_mlp > 0.9, "hidden layer dev F1 {f_mlp}");
+        assert!(f_linear < 0.8, "linear dev F1 {f_linear}");
     }
 
     #[test]

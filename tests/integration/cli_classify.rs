@@ -18,25 +18,39 @@ fn slice(dir: &Path, split: &str, n: usize, name: &str) -> String {
 }
 
 fn train_head(dir: &Path, model: &Path, out: &str, seed: &str) -> std::process::Output {
+    train_head_with(dir, model, out, seed, &[])
+}
+
+fn train_head_with(
+    dir: &Path,
+    model: &Path,
+    out: &str,
+    seed: &str,
+    extra: &[&str],
+) -> std::process::Output {
     let train = slice(dir, "train", 160, "train.jsonl");
     let dev = slice(dir, "dev", 60, "dev.jsonl");
     planthemes(
         dir,
         &[
-            "train",
-            "--train",
-            &train,
-            "--dev",
-            &dev,
-            "--out",
-            out,
-            "--seed",
-            seed,
-            "--max-epochs",
-            "40",
-            "--model",
-            model.to_str().unwrap(),
-        ],
+            &[
+                "train",
+                "--train",
+                &train,
+                "--dev",
+                &dev,
+                "--out",
+                out,
+                "--seed",
+                seed,
+                "--max-epochs",
+                "40",
+                "--model",
+                model.to_str().unwrap(),
+            ],
+            extra,
+        ]
+        .concat(),
     )
 }
 
@@ -51,7 +65,7 @@ fn train_writes_a_reproducible_head_tied_to_its_encoder() {
     let head = tmp.path().join("heads/a");
     let meta: Value =
         serde_json::from_str(&std::fs::read_to_string(head.join("head.json")).unwrap()).unwrap();
-    assert_eq!(meta["kind"], "linear");
+    assert_eq!(meta["kind"], "mlp");
     assert_eq!(meta["labels"].as_array().unwrap().len(), 16);
     assert_eq!(meta["thresholds"].as_array().unwrap().len(), 16);
     assert!(meta["encoder_id"]
@@ -69,6 +83,31 @@ fn train_writes_a_reproducible_head_tied_to_its_encoder() {
         std::fs::read(head.join("head.safetensors")).unwrap(),
         std::fs::read(tmp.path().join("heads/b/head.safetensors")).unwrap()
     );
+    let tensors = |dir: &str| {
+        let bytes = std::fs::read(tmp.path().join(dir).join("head.safetensors")).unwrap();
+        let mut names: Vec<String> = safetensors::SafeTensors::deserialize(&bytes)
+            .unwrap()
+            .names()
+            .into_iter()
+            .map(String::from)
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(
+        tensors("heads/a"),
+        ["bias", "hidden.bias", "hidden.weight", "weight"]
+    );
+
+    // --hidden 0: a linear head (logistic regression per label), loadable by eval.
+    let linear = train_head_with(tmp.path(), &model, "heads/c", "5", &["--hidden", "0"]);
+    assert!(linear.status.success(), "{}", stderr(&linear));
+    let meta: Value = serde_json::from_str(
+        &std::fs::read_to_string(tmp.path().join("heads/c/head.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(meta["kind"], "linear");
+    assert_eq!(tensors("heads/c"), ["bias", "weight"]);
 }
 
 #[test]
