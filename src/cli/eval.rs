@@ -8,9 +8,11 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
-use super::common::{embed_texts, load_encoder, load_taxonomy, make_classifier, shown, Kind};
+use super::common::{
+    embed_texts_cached, load_encoder, load_taxonomy, make_classifier, shown, Kind,
+};
 use super::train::fmt_opt;
-use super::EncoderArgs;
+use super::{CacheArgs, EncoderArgs};
 use crate::classify::prototype::DEFAULT_THRESHOLD;
 use crate::classify::Input;
 use crate::eval::{bootstrap, gold_matrix, macro_f1, micro_f1, read_examples, Example, Judgements};
@@ -64,6 +66,9 @@ pub struct EvalArgs {
 
     #[command(flatten)]
     encoder: EncoderArgs,
+
+    #[command(flatten)]
+    cache: CacheArgs,
 }
 
 #[derive(Serialize)]
@@ -116,7 +121,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     let needs_encoder = names.iter().any(|w| *w != Which::Keyword);
     let (encoder, vectors) = if needs_encoder {
         let encoder = load_encoder(&args.encoder)?;
-        let vectors = embed_texts(&encoder, &texts, "passages")?;
+        let vectors = embed_texts_cached(&encoder, &args.cache, &texts, "passages")?;
         (Some(encoder), vectors)
     } else {
         (None, Vec::new())

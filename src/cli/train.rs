@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use clap::Args;
 
-use super::common::{embed_texts, load_encoder, load_taxonomy, shown};
-use super::EncoderArgs;
+use super::common::{embed_texts_cached, load_encoder, load_taxonomy, shown};
+use super::{CacheArgs, EncoderArgs};
 use crate::classify::linear::{features, DevMetrics};
 use crate::classify::train::{mean_f1, train_linear, TrainData, TrainOptions};
 use crate::classify::{HeadMeta, KeywordClassifier, LinearClassifier};
@@ -53,6 +53,9 @@ pub struct TrainArgs {
 
     #[command(flatten)]
     encoder: EncoderArgs,
+
+    #[command(flatten)]
+    cache: CacheArgs,
 }
 
 pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
@@ -65,7 +68,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let data = |examples: &[Example], what: &str| -> anyhow::Result<TrainData> {
         let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
-        let vectors = embed_texts(&encoder, &texts, what)?;
+        let vectors = embed_texts_cached(&encoder, &args.cache, &texts, what)?;
         Ok(TrainData {
             features: vectors
                 .iter()

@@ -125,11 +125,13 @@ pub struct CachedEncoder<'a> {
 }
 
 impl<'a> CachedEncoder<'a> {
+    /// `precision` names the arithmetic (fp32, int8); with the encoder's token limit it
+    /// keys the vectors, since a text over the limit embeds differently at another.
     pub fn new(inner: &'a dyn Encoder, cache: &'a EmbeddingCache, precision: &str) -> Self {
         CachedEncoder {
             inner,
             cache,
-            precision: precision.to_string(),
+            precision: format!("{precision}/{}", inner.max_tokens()),
             hits: AtomicUsize::new(0),
             misses: AtomicUsize::new(0),
         }
@@ -253,6 +255,7 @@ mod tests {
     /// A fake encoder: the vector is the text's length and first byte; counts calls.
     struct Fake {
         calls: AtomicUsize,
+        max_tokens: usize,
     }
 
     impl Encoder for Fake {
@@ -263,7 +266,7 @@ mod tests {
             2
         }
         fn max_tokens(&self) -> usize {
-            100
+            self.max_tokens
         }
         fn count_tokens(&self, text: &str) -> Result<usize, EmbedError> {
             Ok(text.len())
@@ -291,6 +294,7 @@ mod tests {
         let path = dir.path().join("sub/cache.redb");
         let fake = Fake {
             calls: AtomicUsize::new(0),
+            max_tokens: 100,
         };
         let texts = ["alpha", "beta", "gamma"];
         {
@@ -312,6 +316,15 @@ mod tests {
         let int8 = CachedEncoder::new(&fake, &cache, "int8");
         int8.encode(&["alpha"]).unwrap();
         assert_eq!(int8.misses(), 1);
+
+        // So is another token limit (a long text is cut elsewhere).
+        let short = Fake {
+            calls: AtomicUsize::new(0),
+            max_tokens: 50,
+        };
+        let cached = CachedEncoder::new(&short, &cache, "fp32");
+        cached.encode(&["alpha"]).unwrap();
+        assert_eq!((cached.hits(), cached.misses()), (0, 1));
     }
 
     #[test]

@@ -111,6 +111,46 @@ fn train_writes_a_reproducible_head_tied_to_its_encoder() {
 }
 
 #[test]
+fn eval_reads_vectors_back_from_the_cache_and_scores_the_same() {
+    let (tmp, model) = tiny_model(23);
+    assert!(train_head(tmp.path(), &model, "head", "1").status.success());
+    let data = slice(tmp.path(), "test", 40, "test.jsonl");
+    let eval = |cache: &[&str]| {
+        let out = planthemes(
+            tmp.path(),
+            &[
+                &[
+                    "eval",
+                    "--data",
+                    &data,
+                    "--json",
+                    "--head",
+                    "head",
+                    "--resamples",
+                    "100",
+                    "--model",
+                    model.to_str().unwrap(),
+                ],
+                cache,
+            ]
+            .concat(),
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        out.stdout
+    };
+    let cache = tmp.path().join("vectors.redb");
+    let first = eval(&["--cache", cache.to_str().unwrap()]);
+    let written = std::fs::metadata(&cache)
+        .expect("eval writes the cache")
+        .len();
+    assert!(written > 0);
+    let second = eval(&["--cache", cache.to_str().unwrap()]);
+    assert_eq!(first, second);
+    assert_eq!(std::fs::metadata(&cache).unwrap().len(), written);
+    assert_eq!(eval(&["--no-cache"]), first);
+}
+
+#[test]
 fn eval_all_prints_one_json_document_with_every_classifier() {
     let (tmp, model) = tiny_model(22);
     assert!(train_head(tmp.path(), &model, "head", "1").status.success());
