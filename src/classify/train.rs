@@ -366,18 +366,20 @@ pub fn mean_f1(f1: &[Option<f64>], labels: impl IntoIterator<Item = usize>) -> O
 mod tests {
     use super::*;
 
-    /// Two labels driven by the sign of two features, plus noise features.
-    fn toy(n: usize, seed: u64) -> TrainData {
+    /// `n` passages of `dims` features uniform in ±1, labelled by `rule`.
+    fn synthetic(n: usize, seed: u64, dims: usize, rule: fn(&[f32]) -> Vec<bool>) -> TrainData {
         use rand::Rng;
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let mut features = Vec::new();
-        let mut gold = Vec::new();
-        for _ in 0..n {
-            let f: Vec<f32> = (0..6).map(|_| rng.random_range(-1.0f32..1.0)).collect();
-            gold.push(vec![f[0] > 0.3, f[1] + f[2] > 0.0]);
-            features.push(f);
-        }
+        let features: Vec<Vec<f32>> = (0..n)
+            .map(|_| (0..dims).map(|_| rng.random_range(-1.0f32..1.0)).collect())
+            .collect();
+        let gold = features.iter().map(|f| rule(f)).collect();
         TrainData { features, gold }
+    }
+
+    /// Two labels driven by the sign of two features, plus noise features.
+    fn toy(n: usize, seed: u64) -> TrainData {
+        synthetic(n, seed, 6, |f| vec![f[0] > 0.3, f[1] + f[2] > 0.0])
     }
 
     #[test]
@@ -400,16 +402,7 @@ mod tests {
 
     /// Label: the two leading features have the same sign (XOR), beyond any linear head.
     fn xor(n: usize, seed: u64) -> TrainData {
-        use rand::Rng;
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let mut features = Vec::new();
-        let mut gold = Vec::new();
-        for _ in 0..n {
-            let f: Vec<f32> = (0..4).map(|_| rng.random_range(-1.0f32..1.0)).collect();
-            gold.push(vec![f[0] * f[1] > 0.0]);
-            features.push(f);
-        }
-        TrainData { features, gold }
+        synthetic(n, seed, 4, |f| vec![f[0] * f[1] > 0.0])
     }
 
     #[test]
