@@ -208,7 +208,7 @@ impl LinearClassifier {
             }),
             None => None,
         };
-        let consistent = |d: &Dense| d.outputs() > 0 && d.weight.len() % d.outputs() == 0;
+        let consistent = |d: &Dense| d.outputs() > 0 && d.weight.len().is_multiple_of(d.outputs());
         if !consistent(&output) || !hidden.as_ref().is_none_or(consistent) {
             return Err(read(
                 &weights_path,
