@@ -166,11 +166,15 @@ pub fn make_classifier(
         Kind::Linear => {
             let dir = head.map(Path::to_path_buf).unwrap_or_else(default_head);
             let linear = LinearClassifier::load(&dir, taxonomy, needs()?.id())?;
-            let info = info(
-                linear.name(),
-                Some(dir.display().to_string()),
-                Some(linear.meta().dev_metrics.clone()),
-            );
+            let info = ClassifierInfo {
+                // The head's own kind: `linear`, or `mlp` with a hidden layer.
+                kind: linear.meta().kind.clone(),
+                ..info(
+                    linear.name(),
+                    Some(dir.display().to_string()),
+                    Some(linear.meta().dev_metrics.clone()),
+                )
+            };
             (Box::new(linear), info)
         }
     };

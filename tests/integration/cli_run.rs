@@ -206,6 +206,8 @@ fn the_sample_round_is_coded_end_to_end_and_the_planted_profiles_show() {
         .unwrap()
         .starts_with("all-MiniLM-L6-v2@"));
     assert_eq!(record["encoder"]["precision"], "fp32");
+    // The default head names its own kind (a hidden layer: `mlp`).
+    assert_eq!(record["classifier"]["kind"], "mlp");
     assert!(
         record["classifier"]["dev_metrics"]["macro_f1_core"]
             .as_f64()
