@@ -348,7 +348,8 @@ fn agree_reports_kappa_per_label_over_shared_ids() {
 }
 
 /// Core-four macro F1 of the default classifier on the test split at a precision.
-fn core_f1_on_test(precision: &str) -> f64 {
+/// Macro F1 over the core four and over all labels of the default head on test.
+fn f1_on_test(precision: &str) -> (f64, f64) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let model = crate::support::real_model_dir();
     let out = planthemes(
@@ -366,15 +367,27 @@ fn core_f1_on_test(precision: &str) -> f64 {
     );
     assert!(out.status.success(), "{}", stderr(&out));
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-    doc["results"][0]["macro_f1_core"].as_f64().unwrap()
+    let result = &doc["results"][0];
+    (
+        result["macro_f1_core"].as_f64().unwrap(),
+        result["macro_f1"].as_f64().unwrap(),
+    )
 }
 
+/// int8 must not cost accuracy: no more than 0.01 below fp32 on the core four, and
+/// within 0.01 over all 16 labels. (Four labels on 330 passages move by more than
+/// 0.01 in either direction with the smallest change of vectors, so the core-four
+/// bound is one-sided; the 16-label mean is steadier.)
 #[test]
 fn int8_codes_the_test_split_as_well_as_fp32() {
-    let (fp32, int8) = (core_f1_on_test("fp32"), core_f1_on_test("int8"));
-    assert!(fp32 > 0.8, "fp32 core-four F1 {fp32}");
+    let ((fp32_core, fp32_all), (int8_core, int8_all)) = (f1_on_test("fp32"), f1_on_test("int8"));
+    assert!(fp32_core > 0.8, "fp32 core-four F1 {fp32_core}");
     assert!(
-        (int8 - fp32).abs() <= 0.01,
-        "int8 {int8} against fp32 {fp32}"
+        int8_core >= fp32_core - 0.01,
+        "core four: int8 {int8_core} against fp32 {fp32_core}"
+    );
+    assert!(
+        (int8_all - fp32_all).abs() <= 0.01,
+        "all labels: int8 {int8_all} against fp32 {fp32_all}"
     );
 }
