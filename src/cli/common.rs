@@ -27,20 +27,16 @@ pub fn load_encoder(args: &EncoderArgs) -> anyhow::Result<BertEncoder> {
     )?)
 }
 
-/// Embeds `texts` through the embedding cache (when `cache` opens one) with a progress
-/// bar; warns once about truncated ones.
+/// Embeds `texts` through `cache` when there is one, with a progress bar; warns once
+/// about truncated ones.
 pub fn embed_texts_cached(
     encoder: &BertEncoder,
-    cache: &super::CacheArgs,
+    cache: Option<&crate::embed::EmbeddingCache>,
     texts: &[&str],
     what: &str,
 ) -> anyhow::Result<Vec<Vec<f32>>> {
-    let opened = cache.open();
-    match &opened {
-        Some(c) => {
-            let cached = crate::embed::CachedEncoder::new(encoder, c, encoder.precision().name());
-            embed_texts(&cached, texts, what)
-        }
+    match cache {
+        Some(c) => embed_texts(&crate::embed::CachedEncoder::new(encoder, c), texts, what),
         None => embed_texts(encoder, texts, what),
     }
 }

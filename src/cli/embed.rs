@@ -77,7 +77,7 @@ pub fn run(args: &EmbedArgs) -> anyhow::Result<ExitCode> {
     let cache = args.cache.open();
     let cached = cache
         .as_ref()
-        .map(|c| crate::embed::CachedEncoder::new(&model, c, model.precision().name()));
+        .map(|c| crate::embed::CachedEncoder::new(&model, c));
     let encoder: &dyn Encoder = match &cached {
         Some(c) => c,
         None => &model,

@@ -121,7 +121,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     let needs_encoder = names.iter().any(|w| *w != Which::Keyword);
     let (encoder, vectors) = if needs_encoder {
         let encoder = load_encoder(&args.encoder)?;
-        let vectors = embed_texts_cached(&encoder, &args.cache, &texts, "passages")?;
+        let vectors = embed_texts_cached(&encoder, args.cache.open().as_ref(), &texts, "passages")?;
         (Some(encoder), vectors)
     } else {
         (None, Vec::new())

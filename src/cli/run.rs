@@ -121,11 +121,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let cached = match (&built.encoder, &cache) {
-        (Some(encoder), Some(cache)) => Some(crate::embed::CachedEncoder::new(
-            encoder,
-            cache,
-            encoder.precision().name(),
-        )),
+        (Some(encoder), Some(cache)) => Some(crate::embed::CachedEncoder::new(encoder, cache)),
         _ => None,
     };
     let parts = Components {

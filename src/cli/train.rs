@@ -65,10 +65,12 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
     let encoder = load_encoder(&args.encoder)?;
     let keywords = KeywordClassifier::new(&taxonomy, 1)?;
 
+    // Opened once for both splits.
+    let cache = args.cache.open();
     let started = Instant::now();
     let data = |examples: &[Example], what: &str| -> anyhow::Result<TrainData> {
         let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
-        let vectors = embed_texts_cached(&encoder, &args.cache, &texts, what)?;
+        let vectors = embed_texts_cached(&encoder, cache.as_ref(), &texts, what)?;
         Ok(TrainData {
             features: vectors
                 .iter()

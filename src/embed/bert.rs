@@ -294,6 +294,10 @@ impl Encoder for BertEncoder {
         self.dim
     }
 
+    fn variant(&self) -> String {
+        format!("{}/{}", self.precision().name(), self.max_tokens())
+    }
+
     fn max_tokens(&self) -> usize {
         self.max_tokens
     }

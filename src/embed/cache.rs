@@ -2,7 +2,8 @@
 //! unchanged round, or of one where a few documents changed, embeds only new text,
 //! and a run killed part-way keeps what it finished.
 //!
-//! Key: BLAKE3 of (encoder id, which includes the weight hash; precision; text).
+//! Key: BLAKE3 of (encoder id, which includes the weight hash; the encoder's variant,
+//! its precision and token limit; text).
 //! Value: the unit vector as little-endian f32. Misses are embedded in chunks and
 //! each chunk is committed as it finishes.
 
@@ -67,9 +68,9 @@ impl EmbeddingCache {
         &self.path
     }
 
-    fn key(encoder: &str, precision: &str, text: &str) -> [u8; 32] {
+    fn key(encoder: &str, variant: &str, text: &str) -> [u8; 32] {
         let mut h = blake3::Hasher::new();
-        for part in [encoder, precision, text] {
+        for part in [encoder, variant, text] {
             h.update(&(part.len() as u64).to_le_bytes());
             h.update(part.as_bytes());
         }
@@ -119,19 +120,18 @@ impl EmbeddingCache {
 pub struct CachedEncoder<'a> {
     inner: &'a dyn Encoder,
     cache: &'a EmbeddingCache,
-    precision: String,
+    variant: String,
     hits: AtomicUsize,
     misses: AtomicUsize,
 }
 
 impl<'a> CachedEncoder<'a> {
-    /// `precision` names the arithmetic (fp32, int8); with the encoder's token limit it
-    /// keys the vectors, since a text over the limit embeds differently at another.
-    pub fn new(inner: &'a dyn Encoder, cache: &'a EmbeddingCache, precision: &str) -> Self {
+    /// Vectors are keyed by the encoder's id and [`Encoder::variant`] with the text.
+    pub fn new(inner: &'a dyn Encoder, cache: &'a EmbeddingCache) -> Self {
         CachedEncoder {
             inner,
             cache,
-            precision: format!("{precision}/{}", inner.max_tokens()),
+            variant: inner.variant(),
             hits: AtomicUsize::new(0),
             misses: AtomicUsize::new(0),
         }
@@ -173,6 +173,10 @@ impl Encoder for CachedEncoder<'_> {
         self.inner.max_tokens()
     }
 
+    fn variant(&self) -> String {
+        self.variant.clone()
+    }
+
     fn count_tokens(&self, text: &str) -> Result<usize, EmbedError> {
         self.inner.count_tokens(text)
     }
@@ -184,7 +188,7 @@ impl Encoder for CachedEncoder<'_> {
     ) -> Result<Encoded, EmbedError> {
         let keys: Vec<[u8; 32]> = texts
             .iter()
-            .map(|t| EmbeddingCache::key(self.inner.id(), &self.precision, t))
+            .map(|t| EmbeddingCache::key(self.inner.id(), &self.variant, t))
             .collect();
         let found = self
             .cache
@@ -255,7 +259,18 @@ mod tests {
     /// A fake encoder: the vector is the text's length and first byte; counts calls.
     struct Fake {
         calls: AtomicUsize,
+        precision: &'static str,
         max_tokens: usize,
+    }
+
+    impl Fake {
+        fn new(precision: &'static str, max_tokens: usize) -> Self {
+            Fake {
+                calls: AtomicUsize::new(0),
+                precision,
+                max_tokens,
+            }
+        }
     }
 
     impl Encoder for Fake {
@@ -267,6 +282,9 @@ mod tests {
         }
         fn max_tokens(&self) -> usize {
             self.max_tokens
+        }
+        fn variant(&self) -> String {
+            format!("{}/{}", self.precision, self.max_tokens)
         }
         fn count_tokens(&self, text: &str) -> Result<usize, EmbedError> {
             Ok(text.len())
@@ -292,20 +310,17 @@ mod tests {
     fn embeds_only_what_the_cache_lacks_and_keeps_it_across_opens() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/cache.redb");
-        let fake = Fake {
-            calls: AtomicUsize::new(0),
-            max_tokens: 100,
-        };
+        let fake = Fake::new("fp32", 100);
         let texts = ["alpha", "beta", "gamma"];
         {
             let cache = EmbeddingCache::open(&path).unwrap();
-            let cached = CachedEncoder::new(&fake, &cache, "fp32");
+            let cached = CachedEncoder::new(&fake, &cache);
             let first = cached.encode(&texts).unwrap();
             assert_eq!(first[1], vec![4.0, f32::from(b'b')]);
             assert_eq!((cached.hits(), cached.misses()), (0, 3));
         }
         let cache = EmbeddingCache::open(&path).unwrap();
-        let cached = CachedEncoder::new(&fake, &cache, "fp32");
+        let cached = CachedEncoder::new(&fake, &cache);
         let again = cached.encode(&["gamma", "delta", "alpha"]).unwrap();
         assert_eq!(again[0], vec![5.0, f32::from(b'g')]);
         assert_eq!(again[1], vec![5.0, f32::from(b'd')]);
@@ -313,16 +328,14 @@ mod tests {
         assert_eq!(fake.calls.load(Ordering::Relaxed), 4);
 
         // Another precision is another key.
-        let int8 = CachedEncoder::new(&fake, &cache, "int8");
+        let int8_fake = Fake::new("int8", 100);
+        let int8 = CachedEncoder::new(&int8_fake, &cache);
         int8.encode(&["alpha"]).unwrap();
         assert_eq!(int8.misses(), 1);
 
         // So is another token limit (a long text is cut elsewhere).
-        let short = Fake {
-            calls: AtomicUsize::new(0),
-            max_tokens: 50,
-        };
-        let cached = CachedEncoder::new(&short, &cache, "fp32");
+        let short = Fake::new("fp32", 50);
+        let cached = CachedEncoder::new(&short, &cache);
         cached.encode(&["alpha"]).unwrap();
         assert_eq!((cached.hits(), cached.misses()), (0, 1));
     }

@@ -197,6 +197,12 @@ pub trait Encoder: Send + Sync {
     fn dim(&self) -> usize;
     /// Longest input, in tokens, special tokens included.
     fn max_tokens(&self) -> usize;
+    /// What besides [`Encoder::id`] changes this encoder's vector for a text: its
+    /// arithmetic and its token limit (a text over the limit is cut elsewhere). The
+    /// embedding cache keys on it.
+    fn variant(&self) -> String {
+        format!("fp32/{}", self.max_tokens())
+    }
     /// Tokens this text takes, special tokens included, before any truncation.
     fn count_tokens(&self, text: &str) -> Result<usize, EmbedError>;
     /// Embeds `texts`; `progress` is called with the number of texts finished after
