@@ -1,5 +1,5 @@
-//! `linear`: a trained multi-label head. Its features are the passage embedding
-//! followed by `ln(1 + keyword hits)` for every label's taxonomy lexicon. A `linear`
+//! `linear`: a trained multi-label head. Its features are the passage embedding (with
+//! the encoder's pooled middle layers after it, when the head names them) followed by `ln(1 + keyword hits)` for every label's taxonomy lexicon. A `linear`
 //! head scores each label as `sigmoid(w · features + b)`; an `mlp` head (the default)
 //! puts one GELU hidden layer in between. Decisions use per-label thresholds chosen on
 //! dev data. Weights live in `head.safetensors` (`weight`, `bias`, and `hidden.weight`,
@@ -36,6 +36,11 @@ pub struct HeadMeta {
     pub thresholds: Vec<f32>,
     pub encoder_id: String,
     pub encoder_weight_hash: String,
+    /// The encoder's middle layers whose pooled states follow the sentence embedding
+    /// in the features (`EncoderOptions::extra_layers`); absent for a head on
+    /// sentence embeddings alone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub encoder_layers: Vec<usize>,
     pub taxonomy_hash: String,
     pub training_data_hash: String,
     pub train_file: String,
@@ -65,6 +70,13 @@ pub enum HeadError {
         path: PathBuf,
         trained: String,
         using: String,
+    },
+    #[error("{}: this head was trained on the encoder's layers {trained:?} besides the last, \
+             but the encoder in use pools {using:?}; this is a bug", path.display())]
+    WrongLayers {
+        path: PathBuf,
+        trained: Vec<usize>,
+        using: Vec<usize>,
     },
     #[error("{}: this head's labels ({head}) differ from the taxonomy's ({taxonomy}); retrain it \
              with `planthemes train`", path.display())]
@@ -148,23 +160,44 @@ impl LinearClassifier {
         self.layers[0].0.dim(1).unwrap_or(0)
     }
 
+    /// Reads `dir/head.json` alone: what the encoder must be built with before the
+    /// head can be loaded ([`HeadMeta::encoder_layers`]).
+    pub fn read_meta(dir: &Path) -> Result<HeadMeta, HeadError> {
+        let path = dir.join("head.json");
+        let read = |reason: String| HeadError::Read {
+            path: path.clone(),
+            reason,
+        };
+        let text = std::fs::read_to_string(&path).map_err(|e| read(e.to_string()))?;
+        serde_json::from_str(&text).map_err(|e| read(e.to_string()))
+    }
+
     /// Loads `dir/head.json` and `dir/head.safetensors`, refusing a head trained for
-    /// another encoder (`encoder_id`) or another label set.
-    pub fn load(dir: &Path, taxonomy: &Taxonomy, encoder_id: &str) -> Result<Self, HeadError> {
-        let meta_path = dir.join("head.json");
+    /// another encoder (`encoder_id`), other pooled layers (`encoder_layers`, the
+    /// middle layers the encoder in use appends) or another label set.
+    pub fn load(
+        dir: &Path,
+        taxonomy: &Taxonomy,
+        encoder_id: &str,
+        encoder_layers: &[usize],
+    ) -> Result<Self, HeadError> {
         let read = |path: &Path, reason: String| HeadError::Read {
             path: path.to_path_buf(),
             reason,
         };
-        let text =
-            std::fs::read_to_string(&meta_path).map_err(|e| read(&meta_path, e.to_string()))?;
-        let meta: HeadMeta =
-            serde_json::from_str(&text).map_err(|e| read(&meta_path, e.to_string()))?;
+        let meta = Self::read_meta(dir)?;
         if meta.encoder_id != encoder_id {
             return Err(HeadError::WrongEncoder {
                 path: dir.to_path_buf(),
                 trained: meta.encoder_id,
                 using: encoder_id.to_string(),
+            });
+        }
+        if meta.encoder_layers != encoder_layers {
+            return Err(HeadError::WrongLayers {
+                path: dir.to_path_buf(),
+                trained: meta.encoder_layers,
+                using: encoder_layers.to_vec(),
             });
         }
         let ids: Vec<String> = taxonomy.ids().into_iter().map(String::from).collect();

@@ -1,6 +1,7 @@
 //! `prototype`: zero-shot. Each label's prototype is the normalised mean embedding of
 //! its taxonomy description and exemplar sentences; a passage's score for a label is
-//! its cosine to that prototype. No labelled passage is used.
+//! its cosine to that prototype (sentence embeddings only, never the middle layers an
+//! encoder may append). No labelled passage is used.
 
 use super::{Classifier, ClassifyError, Input};
 use crate::embed::pooling::l2_normalize;
@@ -28,7 +29,9 @@ impl PrototypeClassifier {
             let mut texts: Vec<&str> = vec![label.description.as_str()];
             texts.extend(label.exemplars.iter().map(String::as_str));
             let vectors = encoder.encode_observed(&texts, &|_| {})?.vectors;
-            let mut mean = vec![0.0f32; encoder.dim()];
+            // Only the sentence embedding: scores zip with it, so a passage vector that
+            // also carries middle layers is read up to the same length.
+            let mut mean = vec![0.0f32; encoder.sentence_dim()];
             for v in &vectors {
                 mean.iter_mut().zip(v).for_each(|(m, x)| *m += x);
             }

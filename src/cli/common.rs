@@ -20,11 +20,21 @@ pub fn load_taxonomy(path: Option<&Path>) -> anyhow::Result<Taxonomy> {
 
 /// The encoder for labelled or segmented passages: over-long passages are truncated
 /// (and counted in a warning), never refused, since they are the user's data.
-pub fn load_encoder(args: &EncoderArgs) -> anyhow::Result<BertEncoder> {
-    Ok(BertEncoder::load(
-        &args.request(),
-        &args.options(Truncation::Truncate),
-    )?)
+/// `extra_layers` are the middle layers a head reads besides the sentence embedding
+/// (empty for none).
+pub fn load_encoder(args: &EncoderArgs, extra_layers: &[usize]) -> anyhow::Result<BertEncoder> {
+    let options = crate::embed::EncoderOptions {
+        extra_layers: extra_layers.to_vec(),
+        ..args.options(Truncation::Truncate)
+    };
+    Ok(BertEncoder::load(&args.request(), &options)?)
+}
+
+/// The middle layers the head in `dir` (default: the default head) needs from the
+/// encoder.
+pub fn head_layers(dir: Option<&Path>) -> anyhow::Result<Vec<usize>> {
+    let dir = dir.map(Path::to_path_buf).unwrap_or_else(default_head);
+    Ok(crate::classify::LinearClassifier::read_meta(&dir)?.encoder_layers)
 }
 
 /// Embeds `texts` through `cache` when there is one, with a progress bar; warns once
@@ -161,7 +171,9 @@ pub fn make_classifier(
         ),
         Kind::Linear => {
             let dir = head.map(Path::to_path_buf).unwrap_or_else(default_head);
-            let linear = LinearClassifier::load(&dir, taxonomy, needs()?.id())?;
+            let encoder = needs()?;
+            let extra = encoder.layers().get(1..).unwrap_or_default();
+            let linear = LinearClassifier::load(&dir, taxonomy, encoder.id(), extra)?;
             let info = ClassifierInfo {
                 // The head's own kind: `linear`, or `mlp` with a hidden layer.
                 kind: linear.meta().kind.clone(),
@@ -199,7 +211,11 @@ pub fn build_classifier(
 ) -> anyhow::Result<Built> {
     let encoder = match choice.classifier {
         Kind::Keyword => None,
-        Kind::Linear | Kind::Prototype => Some(load_encoder(encoder_args)?),
+        Kind::Prototype => Some(load_encoder(encoder_args, &[])?),
+        Kind::Linear => Some(load_encoder(
+            encoder_args,
+            &head_layers(choice.head.as_deref())?,
+        )?),
     };
     let encoder_info = encoder.as_ref().map(|e| crate::report::EncoderInfo {
         id: e.id().to_string(),

@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use super::common::{
-    embed_texts_cached, load_encoder, load_taxonomy, make_classifier, shown, Kind,
+    embed_texts_cached, head_layers, load_encoder, load_taxonomy, make_classifier, shown, Kind,
 };
 use super::train::fmt_opt;
 use super::{CacheArgs, EncoderArgs};
@@ -120,7 +120,14 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
     let needs_encoder = names.iter().any(|w| *w != Which::Keyword);
     let (encoder, vectors) = if needs_encoder {
-        let encoder = load_encoder(&args.encoder)?;
+        // The head's middle layers, when it reads any; the prototype classifier reads
+        // only the sentence embedding at the start of each vector.
+        let layers = if names.contains(&Which::Linear) {
+            head_layers(args.head.as_deref())?
+        } else {
+            Vec::new()
+        };
+        let encoder = load_encoder(&args.encoder, &layers)?;
         let vectors = embed_texts_cached(&encoder, args.cache.open().as_ref(), &texts, "passages")?;
         (Some(encoder), vectors)
     } else {

@@ -51,6 +51,12 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 0.3)]
     dropout: f32,
 
+    /// The encoder's middle layers (numbered from 1) whose mean-pooled states join the
+    /// features beside the sentence embedding, or `none`. They come from the same
+    /// forward pass, so they cost nothing at run time (docs/classifier-experiments.md).
+    #[arg(long, default_value = "5,4,3", value_name = "N,N,..|none")]
+    layers: LayerList,
+
     #[command(flatten)]
     encoder: EncoderArgs,
 
@@ -58,11 +64,42 @@ pub struct TrainArgs {
     cache: CacheArgs,
 }
 
+/// `--layers`: comma-separated layer numbers, or `none`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct LayerList(Vec<usize>);
+
+impl std::str::FromStr for LayerList {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.trim() == "none" {
+            return Ok(LayerList(Vec::new()));
+        }
+        s.split(',')
+            .map(|n| match n.trim().parse::<usize>() {
+                Ok(n) if n > 0 => Ok(n),
+                _ => Err(format!(
+                    "{n:?} is not a layer number (1, 2, ...); give e.g. 5,4,3 or none"
+                )),
+            })
+            .collect::<Result<_, _>>()
+            .map(LayerList)
+    }
+}
+
 pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
     let taxonomy = load_taxonomy(args.taxonomy.as_deref())?;
     let train = read_examples(&args.train, &taxonomy)?;
     let dev = read_examples(&args.dev, &taxonomy)?;
-    let encoder = load_encoder(&args.encoder)?;
+    let encoder =
+        load_encoder(&args.encoder, &args.layers.0).map_err(|e| match e
+            .downcast_ref::<crate::embed::EmbedError>()
+        {
+            Some(crate::embed::EmbedError::Unsupported(_)) if !args.layers.0.is_empty() => {
+                e.context("--layers: give middle layers this encoder has, or none")
+            }
+            _ => e,
+        })?;
     let keywords = KeywordClassifier::new(&taxonomy, 1)?;
 
     // Opened once for both splits.
@@ -121,11 +158,15 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
             "linear"
         }
         .into(),
-        features: vec!["embedding".into(), "keyword_log_hits".into()],
+        features: std::iter::once("embedding".to_string())
+            .chain(args.layers.0.iter().map(|l| format!("layer_{l}_mean")))
+            .chain(std::iter::once("keyword_log_hits".to_string()))
+            .collect(),
         labels: ids.clone(),
         thresholds: trained.thresholds.clone(),
         encoder_id: encoder.id().to_string(),
         encoder_weight_hash: encoder.weight_hash().to_string(),
+        encoder_layers: args.layers.0.clone(),
         taxonomy_hash: taxonomy.hash.clone(),
         training_data_hash: hasher.finalize().to_hex()[..16].to_string(),
         train_file: shown(&args.train),

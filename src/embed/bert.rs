@@ -25,7 +25,11 @@ use super::{
 
 /// The code that runs the model (see [`Kernels`]).
 enum Model {
-    Candle(BertModel),
+    /// One model per pooled layer, in [`BertEncoder::layers`] order: candle's
+    /// `BertModel` returns only its last layer and keeps its layers private, so a
+    /// middle layer comes from a copy loaded with fewer layers (the weights are
+    /// shared tensors of the same buffer; the extra compute is the price, on GPU).
+    Candle(Vec<BertModel>),
     Cpu(CpuBert),
 }
 
@@ -47,7 +51,11 @@ pub struct BertEncoder {
     dir: PathBuf,
     id: String,
     weight_hash: String,
-    dim: usize,
+    /// Width of one layer's states.
+    hidden: usize,
+    /// The pooled layers, numbered from 1: the last first, then
+    /// [`EncoderOptions::extra_layers`].
+    layers: Vec<usize>,
     max_tokens: usize,
     pad_id: u32,
     pooling: Pooling,
@@ -61,7 +69,8 @@ impl std::fmt::Debug for BertEncoder {
         f.debug_struct("BertEncoder")
             .field("id", &self.id)
             .field("dir", &self.dir)
-            .field("dim", &self.dim)
+            .field("dim", &self.dim())
+            .field("layers", &self.layers)
             .field("max_tokens", &self.max_tokens)
             .finish_non_exhaustive()
     }
@@ -132,6 +141,20 @@ impl BertEncoder {
             path: weights_path.clone(),
             reason,
         };
+        let layers = pooled_layers(&options.extra_layers, config.num_hidden_layers)?;
+        let candle = |vb: VarBuilder| -> Result<Model, EmbedError> {
+            let models = layers
+                .iter()
+                .map(|&depth| {
+                    let config = Config {
+                        num_hidden_layers: depth,
+                        ..config.clone()
+                    };
+                    BertModel::load(vb.clone(), &config).map_err(weights_error)
+                })
+                .collect::<Result<_, _>>()?;
+            Ok(Model::Candle(models))
+        };
         let model = match (options.device, options.kernels, options.precision) {
             (DeviceChoice::Cpu, Kernels::Auto, Precision::Int8) => {
                 Model::Cpu(CpuBert::load(&vb, &config, Precision::Int8).map_err(layout_error)?)
@@ -143,7 +166,7 @@ impl BertEncoder {
                     Ok(model) => Model::Cpu(model),
                     Err(reason) => {
                         tracing::info!("running the encoder on candle's BertModel: {reason}");
-                        Model::Candle(BertModel::load(vb, &config).map_err(weights_error)?)
+                        candle(vb)?
                     }
                 }
             }
@@ -154,7 +177,7 @@ impl BertEncoder {
                         .into(),
                 ))
             }
-            _ => Model::Candle(BertModel::load(vb, &config).map_err(weights_error)?),
+            _ => candle(vb)?,
         };
 
         let name = dir
@@ -169,7 +192,8 @@ impl BertEncoder {
             dir: dir.to_path_buf(),
             id: format!("{name}@{weight_hash}"),
             weight_hash,
-            dim: config.hidden_size,
+            hidden: config.hidden_size,
+            layers,
             max_tokens,
             pad_id: config.pad_token_id as u32,
             pooling,
@@ -186,6 +210,12 @@ impl BertEncoder {
     /// The arithmetic of the linear layers.
     pub fn precision(&self) -> Precision {
         self.options.precision
+    }
+
+    /// The pooled layers, numbered from 1: the last, then any middle layers asked for
+    /// ([`EncoderOptions::extra_layers`]), in vector order.
+    pub fn layers(&self) -> &[usize] {
+        &self.layers
     }
 
     /// The folder the model was loaded from.
@@ -216,7 +246,8 @@ impl BertEncoder {
         }
     }
 
-    /// Runs one batch and returns one unit vector per row.
+    /// Runs one batch and returns one vector per row: a unit vector per pooled layer,
+    /// concatenated in [`BertEncoder::layers`] order.
     fn forward_batch(
         &self,
         rows: &[&[u32]],
@@ -224,39 +255,43 @@ impl BertEncoder {
     ) -> Result<Vec<Vec<f32>>, EmbedError> {
         let model = match &self.model {
             Model::Cpu(model) => model,
-            Model::Candle(model) => {
+            Model::Candle(models) => {
                 return self
-                    .forward_candle(model, rows, padded_len)
+                    .forward_candle(models, rows, padded_len)
                     .map_err(EmbedError::Inference)
             }
         };
-        let states = model.forward(rows).map_err(EmbedError::Forward)?;
+        let per_layer = model
+            .forward(rows, &self.layers)
+            .map_err(EmbedError::Forward)?;
         // No padding here: every token of every row is real.
         let real = vec![1; rows.iter().map(|r| r.len()).max().unwrap_or(0)];
-        let mut at = 0;
-        Ok(rows
-            .iter()
-            .map(|row| {
-                let states = &states[at * self.dim..(at + row.len()) * self.dim];
+        let mut vectors = vec![Vec::with_capacity(self.dim()); rows.len()];
+        for states in &per_layer {
+            let mut at = 0;
+            for (row, vector) in rows.iter().zip(&mut vectors) {
+                let states = &states[at * self.hidden..(at + row.len()) * self.hidden];
                 at += row.len();
-                self.pool(states, &real[..row.len()])
-            })
-            .collect())
+                vector.extend(self.pool(states, &real[..row.len()]));
+            }
+        }
+        Ok(vectors)
     }
 
     fn pool(&self, states: &[f32], mask: &[u32]) -> Vec<f32> {
         let mut v = match self.pooling {
-            Pooling::Mean => mean_pool(states, mask, self.dim),
-            Pooling::Cls => cls_pool(states, self.dim),
+            Pooling::Mean => mean_pool(states, mask, self.hidden),
+            Pooling::Cls => cls_pool(states, self.hidden),
         };
         l2_normalize(&mut v);
         v
     }
 
-    /// Runs one padded batch through candle-transformers' `BertModel`.
+    /// Runs one padded batch through candle-transformers' `BertModel`, once per
+    /// pooled layer.
     fn forward_candle(
         &self,
-        model: &BertModel,
+        models: &[BertModel],
         rows: &[&[u32]],
         padded_len: usize,
     ) -> candle_core::Result<Vec<Vec<f32>>> {
@@ -270,17 +305,21 @@ impl BertEncoder {
         let input_ids = Tensor::from_vec(ids, (n, padded_len), &self.device)?;
         let attention = Tensor::from_vec(mask.clone(), (n, padded_len), &self.device)?;
         let token_types = input_ids.zeros_like()?;
-        let hidden = model
-            .forward(&input_ids, &token_types, Some(&attention))?
-            .flatten_all()?
-            .to_vec1::<f32>()?;
-
-        let per_row = padded_len * self.dim;
-        let vectors = hidden
-            .chunks_exact(per_row)
-            .zip(mask.chunks_exact(padded_len))
-            .map(|(states, row_mask)| self.pool(states, row_mask))
-            .collect();
+        let mut vectors = vec![Vec::with_capacity(self.dim()); n];
+        for model in models {
+            let hidden = model
+                .forward(&input_ids, &token_types, Some(&attention))?
+                .flatten_all()?
+                .to_vec1::<f32>()?;
+            let per_row = padded_len * self.hidden;
+            for ((states, row_mask), vector) in hidden
+                .chunks_exact(per_row)
+                .zip(mask.chunks_exact(padded_len))
+                .zip(&mut vectors)
+            {
+                vector.extend(self.pool(states, row_mask));
+            }
+        }
         Ok(vectors)
     }
 }
@@ -291,11 +330,23 @@ impl Encoder for BertEncoder {
     }
 
     fn dim(&self) -> usize {
-        self.dim
+        self.hidden * self.layers.len()
+    }
+
+    fn sentence_dim(&self) -> usize {
+        self.hidden
     }
 
     fn variant(&self) -> String {
-        format!("{}/{}", self.precision().name(), self.max_tokens())
+        let mut variant = format!("{}/{}", self.precision().name(), self.max_tokens());
+        // Plain sentence embeddings keep the key they always had.
+        if let [_, extra @ ..] = self.layers.as_slice() {
+            if !extra.is_empty() {
+                let extra: Vec<String> = extra.iter().map(usize::to_string).collect();
+                variant.push_str(&format!("/layers+{}", extra.join(",")));
+            }
+        }
+        variant
     }
 
     fn max_tokens(&self) -> usize {
@@ -378,6 +429,27 @@ impl Encoder for BertEncoder {
             tokens,
         })
     }
+}
+
+/// The layers to pool, numbered from 1: the last (`depth`), then `extra`, which must
+/// be distinct layers below the last.
+fn pooled_layers(extra: &[usize], depth: usize) -> Result<Vec<usize>, EmbedError> {
+    let mut layers = vec![depth];
+    for &layer in extra {
+        if layer == 0 || layer >= depth {
+            return Err(EmbedError::Unsupported(format!(
+                "cannot pool layer {layer}: the encoder's middle layers are 1 to {}",
+                depth.saturating_sub(1)
+            )));
+        }
+        if layers.contains(&layer) {
+            return Err(EmbedError::Unsupported(format!(
+                "layer {layer} is asked for twice"
+            )));
+        }
+        layers.push(layer);
+    }
+    Ok(layers)
 }
 
 fn batch_pool(workers: usize) -> Result<Option<rayon::ThreadPool>, EmbedError> {

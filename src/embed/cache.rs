@@ -169,6 +169,10 @@ impl Encoder for CachedEncoder<'_> {
         self.inner.dim()
     }
 
+    fn sentence_dim(&self) -> usize {
+        self.inner.sentence_dim()
+    }
+
     fn max_tokens(&self) -> usize {
         self.inner.max_tokens()
     }

@@ -213,10 +213,24 @@ impl CpuBert {
         })
     }
 
-    /// Token states for each sequence, concatenated: `Σ len × hidden`, row-major,
-    /// sequences in order. Token ids must be below the vocabulary size and each
-    /// sequence no longer than the position table (the caller truncates).
-    pub fn forward(&self, sequences: &[&[u32]]) -> Result<Vec<f32>, String> {
+    /// Number of encoder layers.
+    pub fn depth(&self) -> usize {
+        self.layers.len()
+    }
+
+    /// Token states after each layer in `layers` (numbered from 1; `depth()` is the
+    /// last), in that order. Each is every sequence's states concatenated,
+    /// `Σ len × hidden`, row-major, sequences in order. The layers run once whatever
+    /// is asked for: a middle layer's states are copied on the way. Token ids must be
+    /// below the vocabulary size and each sequence no longer than the position table
+    /// (the caller truncates).
+    pub fn forward(&self, sequences: &[&[u32]], layers: &[usize]) -> Result<Vec<Vec<f32>>, String> {
+        if let Some(bad) = layers.iter().find(|&&l| l == 0 || l > self.depth()) {
+            return Err(format!(
+                "layer {bad} does not exist; the model has layers 1 to {}",
+                self.depth()
+            ));
+        }
         let h = self.hidden;
         let rows: usize = sequences.iter().map(|s| s.len()).sum();
         let mut x = vec![0f32; rows * h];
@@ -259,7 +273,8 @@ impl CpuBert {
         // allocations per layer cost page faults (BENCHMARKS.md).
         let (mut qkv, mut context, mut attended, mut up, mut out) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for layer in &self.layers {
+        let mut kept: Vec<Option<Vec<f32>>> = vec![None; layers.len()];
+        for (number, layer) in (1..).zip(&self.layers) {
             layer.qkv.forward(&x, rows, &mut qkv);
             self.attention(&qkv, sequences, &mut scores, &mut context);
             layer.attention_out.forward(&context, rows, &mut attended);
@@ -281,8 +296,11 @@ impl CpuBert {
                 self.eps,
             );
             std::mem::swap(&mut x, &mut out);
+            for (slot, _) in kept.iter_mut().zip(layers).filter(|(_, &l)| l == number) {
+                *slot = Some(x.clone());
+            }
         }
-        Ok(x)
+        Ok(kept.into_iter().flatten().collect())
     }
 
     /// Multi-head self-attention of each sequence over itself; `qkv` is

@@ -131,6 +131,12 @@ pub struct EncoderOptions {
     pub workers: usize,
     pub precision: Precision,
     pub kernels: Kernels,
+    /// Middle layers (numbered from 1, below the last) whose mean-pooled token states
+    /// follow the sentence embedding in every vector: `[last | extra_layers…]`, each
+    /// block a unit vector of the model's width. Empty (the default) gives plain
+    /// sentence embeddings. A head trained on such vectors names its layers in
+    /// `head.json` (`encoder_layers`).
+    pub extra_layers: Vec<usize>,
 }
 
 /// Makes candle's CPU kernels single-threaded so that [`EncoderOptions::workers`]
@@ -173,6 +179,7 @@ impl EncoderOptions {
             workers: 1,
             precision: Precision::Fp32,
             kernels: Kernels::Auto,
+            extra_layers: Vec::new(),
         }
     }
 }
@@ -195,6 +202,12 @@ pub trait Encoder: Send + Sync {
     fn id(&self) -> &str;
     /// Vector length.
     fn dim(&self) -> usize;
+    /// Length of the sentence embedding that starts every vector: all of it, unless
+    /// the encoder also pools middle layers ([`EncoderOptions::extra_layers`]), which
+    /// follow it.
+    fn sentence_dim(&self) -> usize {
+        self.dim()
+    }
     /// Longest input, in tokens, special tokens included.
     fn max_tokens(&self) -> usize;
     /// What besides [`Encoder::id`] changes this encoder's vector for a text: its

@@ -30,6 +30,12 @@ fn train_head_with(
 ) -> std::process::Output {
     let train = slice(dir, "train", 160, "train.jsonl");
     let dev = slice(dir, "dev", 60, "dev.jsonl");
+    // The tiny model has two layers: its one middle layer, unless the test says.
+    let layers: &[&str] = if extra.contains(&"--layers") {
+        &[]
+    } else {
+        &["--layers", "1"]
+    };
     planthemes(
         dir,
         &[
@@ -48,6 +54,7 @@ fn train_head_with(
                 "--model",
                 model.to_str().unwrap(),
             ],
+            layers,
             extra,
         ]
         .concat(),
@@ -73,6 +80,11 @@ fn train_writes_a_reproducible_head_tied_to_its_encoder() {
         .unwrap()
         .starts_with("tiny-bert@"));
     assert_eq!(meta["seed"], 5);
+    assert_eq!(meta["encoder_layers"], serde_json::json!([1]));
+    assert_eq!(
+        meta["features"],
+        serde_json::json!(["embedding", "layer_1_mean", "keyword_log_hits"])
+    );
     assert_eq!(meta["training_data_hash"].as_str().unwrap().len(), 16);
     assert!(meta["dev_metrics"]["macro_f1"].is_number());
 
@@ -99,15 +111,47 @@ fn train_writes_a_reproducible_head_tied_to_its_encoder() {
         ["bias", "hidden.bias", "hidden.weight", "weight"]
     );
 
-    // --hidden 0: a linear head (logistic regression per label), loadable by eval.
-    let linear = train_head_with(tmp.path(), &model, "heads/c", "5", &["--hidden", "0"]);
+    // --hidden 0: a linear head (logistic regression per label), loadable by eval;
+    // --layers none: on the sentence embedding alone.
+    let linear = train_head_with(
+        tmp.path(),
+        &model,
+        "heads/c",
+        "5",
+        &["--hidden", "0", "--layers", "none"],
+    );
     assert!(linear.status.success(), "{}", stderr(&linear));
     let meta: Value = serde_json::from_str(
         &std::fs::read_to_string(tmp.path().join("heads/c/head.json")).unwrap(),
     )
     .unwrap();
     assert_eq!(meta["kind"], "linear");
+    assert!(meta.get("encoder_layers").is_none(), "{meta}");
     assert_eq!(tensors("heads/c"), ["bias", "weight"]);
+    let eval = planthemes(
+        tmp.path(),
+        &[
+            "eval",
+            "--data",
+            &slice(tmp.path(), "test", 30, "test.jsonl"),
+            "--head",
+            "heads/c",
+            "--json",
+            "--model",
+            model.to_str().unwrap(),
+        ],
+    );
+    assert!(eval.status.success(), "{}", stderr(&eval));
+
+    // A middle layer the model lacks is refused by name, before any training.
+    let bad = train_head_with(tmp.path(), &model, "heads/d", "5", &["--layers", "4"]);
+    assert!(!bad.status.success());
+    assert!(
+        stderr(&bad).contains("cannot pool layer 4") && stderr(&bad).contains("--layers"),
+        "{}",
+        stderr(&bad)
+    );
+    assert!(!tmp.path().join("heads/d").exists());
 }
 
 #[test]

@@ -248,3 +248,108 @@ fn a_bert_variant_our_kernels_lack_runs_on_candle_in_fp32_and_is_refused_in_int8
     let err = BertEncoder::from_dir(&dir, &with(Kernels::Auto, Precision::Int8)).unwrap_err();
     assert!(err.to_string().contains("Relu"), "{err}");
 }
+
+/// A three-layer tiny BERT, so that it has two middle layers.
+fn three_layers(seed: u64) -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("tiny-bert");
+    planthemes::embed::tiny::TinyBert {
+        seed,
+        layers: 3,
+        ..Default::default()
+    }
+    .write(&dir)
+    .unwrap();
+    (tmp, dir)
+}
+
+fn middle(kernels: Kernels, extra_layers: Vec<usize>) -> EncoderOptions {
+    EncoderOptions {
+        extra_layers,
+        ..with(kernels, Precision::Fp32)
+    }
+}
+
+#[test]
+fn middle_layers_follow_the_sentence_embedding_as_unit_blocks() {
+    let (_tmp, dir) = three_layers(21);
+    let plain = BertEncoder::from_dir(&dir, &middle(Kernels::Auto, vec![])).unwrap();
+    let layered = BertEncoder::from_dir(&dir, &middle(Kernels::Auto, vec![2, 1])).unwrap();
+    assert_eq!((layered.dim(), layered.sentence_dim()), (96, 32));
+    assert_eq!(layered.layers(), &[3, 2, 1]);
+    assert_eq!((plain.dim(), plain.sentence_dim()), (32, 32));
+    // Plain vectors keep their cache key; layered ones get their own.
+    assert_eq!(plain.variant(), "fp32/48");
+    assert_eq!(layered.variant(), "fp32/48/layers+2,1");
+
+    // The same model cut to its first two layers: its sentence embedding is what
+    // layer 2 pools to.
+    let (_cut_tmp, cut) = three_layers(21);
+    let config = cut.join("config.json");
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(text.contains("\"num_hidden_layers\": 3"), "{text}");
+    std::fs::write(
+        &config,
+        text.replace("\"num_hidden_layers\": 3", "\"num_hidden_layers\": 2"),
+    )
+    .unwrap();
+    let two = BertEncoder::from_dir(&cut, &middle(Kernels::Auto, vec![])).unwrap();
+
+    let (p, l, t) = (
+        plain.encode(&TEXTS).unwrap(),
+        layered.encode(&TEXTS).unwrap(),
+        two.encode(&TEXTS).unwrap(),
+    );
+    for i in 0..TEXTS.len() {
+        let blocks: Vec<&[f32]> = l[i].chunks(32).collect();
+        assert_eq!(blocks.len(), 3);
+        for b in &blocks {
+            assert!(
+                (norm(b) - 1.0).abs() < 1e-5,
+                "block not unit length: {}",
+                norm(b)
+            );
+        }
+        assert_eq!(blocks[0], p[i].as_slice(), "sentence embedding changed");
+        assert!(
+            cosine(blocks[1], &t[i]) > 0.99999,
+            "layer 2 is not the 2-layer model's output"
+        );
+        assert!(
+            cosine(blocks[1], blocks[2]) < 0.9999,
+            "layers 2 and 1 pooled alike"
+        );
+    }
+}
+
+#[test]
+fn middle_layers_match_between_our_kernels_and_candle() {
+    let (_tmp, dir) = three_layers(22);
+    let ours = BertEncoder::from_dir(&dir, &middle(Kernels::Auto, vec![1, 2])).unwrap();
+    let candle = BertEncoder::from_dir(&dir, &middle(Kernels::Candle, vec![1, 2])).unwrap();
+    let (a, b) = (ours.encode(&TEXTS).unwrap(), candle.encode(&TEXTS).unwrap());
+    for ((text, x), y) in TEXTS.iter().zip(&a).zip(&b) {
+        assert_eq!(x.len(), 96);
+        for (k, (u, v)) in x.chunks(32).zip(y.chunks(32)).enumerate() {
+            let c = cosine(u, v);
+            assert!(c > 0.99999, "block {k}: cosine {c} for {text:?}");
+        }
+    }
+}
+
+#[test]
+fn a_middle_layer_that_is_not_one_is_refused() {
+    let (_tmp, dir) = three_layers(23);
+    for (extra, says) in [
+        (vec![0], "middle layers are 1 to 2"),
+        (vec![3], "middle layers are 1 to 2"),
+        (vec![1, 1], "asked for twice"),
+    ] {
+        let err = BertEncoder::from_dir(&dir, &middle(Kernels::Auto, extra.clone())).unwrap_err();
+        assert!(
+            matches!(err, EmbedError::Unsupported(_)),
+            "{extra:?}: {err}"
+        );
+        assert!(err.to_string().contains(says), "{extra:?}: {err}");
+    }
+}
