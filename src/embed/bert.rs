@@ -27,8 +27,8 @@ use super::{
 enum Model {
     /// One model per pooled layer, in [`BertEncoder::layers`] order: candle's
     /// `BertModel` returns only its last layer and keeps its layers private, so a
-    /// middle layer comes from a copy loaded with fewer layers (the weights are
-    /// shared tensors of the same buffer; the extra compute is the price, on GPU).
+    /// middle layer comes from a copy loaded with fewer layers. Each copy holds its
+    /// own weights and reruns the lower layers: the price of middle layers on a GPU.
     Candle(Vec<BertModel>),
     Cpu(CpuBert),
 }
@@ -266,7 +266,9 @@ impl BertEncoder {
             .map_err(EmbedError::Forward)?;
         // No padding here: every token of every row is real.
         let real = vec![1; rows.iter().map(|r| r.len()).max().unwrap_or(0)];
-        let mut vectors = vec![Vec::with_capacity(self.dim()); rows.len()];
+        let mut vectors: Vec<Vec<f32>> = (0..rows.len())
+            .map(|_| Vec::with_capacity(self.dim()))
+            .collect();
         for states in &per_layer {
             let mut at = 0;
             for (row, vector) in rows.iter().zip(&mut vectors) {
@@ -305,7 +307,7 @@ impl BertEncoder {
         let input_ids = Tensor::from_vec(ids, (n, padded_len), &self.device)?;
         let attention = Tensor::from_vec(mask.clone(), (n, padded_len), &self.device)?;
         let token_types = input_ids.zeros_like()?;
-        let mut vectors = vec![Vec::with_capacity(self.dim()); n];
+        let mut vectors: Vec<Vec<f32>> = (0..n).map(|_| Vec::with_capacity(self.dim())).collect();
         for model in models {
             let hidden = model
                 .forward(&input_ids, &token_types, Some(&attention))?
