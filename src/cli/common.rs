@@ -172,8 +172,8 @@ pub fn make_classifier(
         Kind::Linear => {
             let dir = head.map(Path::to_path_buf).unwrap_or_else(default_head);
             let encoder = needs()?;
-            let extra = encoder.layers().get(1..).unwrap_or_default();
-            let linear = LinearClassifier::load(&dir, taxonomy, encoder.id(), extra)?;
+            let linear =
+                LinearClassifier::load(&dir, taxonomy, encoder.id(), encoder.extra_layers())?;
             let info = ClassifierInfo {
                 // The head's own kind: `linear`, or `mlp` with a hidden layer.
                 kind: linear.meta().kind.clone(),

@@ -91,15 +91,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
     let taxonomy = load_taxonomy(args.taxonomy.as_deref())?;
     let train = read_examples(&args.train, &taxonomy)?;
     let dev = read_examples(&args.dev, &taxonomy)?;
-    let encoder =
-        load_encoder(&args.encoder, &args.layers.0).map_err(|e| match e
-            .downcast_ref::<crate::embed::EmbedError>()
-        {
-            Some(crate::embed::EmbedError::Unsupported(_)) if !args.layers.0.is_empty() => {
-                e.context("--layers: give middle layers this encoder has, or none")
-            }
-            _ => e,
-        })?;
+    let encoder = load_encoder(&args.encoder, &args.layers.0)?;
     let keywords = KeywordClassifier::new(&taxonomy, 1)?;
 
     // Opened once for both splits.

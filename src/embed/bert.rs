@@ -218,6 +218,12 @@ impl BertEncoder {
         &self.layers
     }
 
+    /// The middle layers pooled after the sentence embedding
+    /// ([`EncoderOptions::extra_layers`]); empty for plain sentence embeddings.
+    pub fn extra_layers(&self) -> &[usize] {
+        &self.layers[1..]
+    }
+
     /// The folder the model was loaded from.
     pub fn dir(&self) -> &Path {
         &self.dir
@@ -342,11 +348,9 @@ impl Encoder for BertEncoder {
     fn variant(&self) -> String {
         let mut variant = format!("{}/{}", self.precision().name(), self.max_tokens());
         // Plain sentence embeddings keep the key they always had.
-        if let [_, extra @ ..] = self.layers.as_slice() {
-            if !extra.is_empty() {
-                let extra: Vec<String> = extra.iter().map(usize::to_string).collect();
-                variant.push_str(&format!("/layers+{}", extra.join(",")));
-            }
+        if !self.extra_layers().is_empty() {
+            let extra: Vec<String> = self.extra_layers().iter().map(usize::to_string).collect();
+            variant.push_str(&format!("/layers+{}", extra.join(",")));
         }
         variant
     }
@@ -434,19 +438,21 @@ impl Encoder for BertEncoder {
 }
 
 /// The layers to pool, numbered from 1: the last (`depth`), then `extra`, which must
-/// be distinct layers below the last.
+/// be distinct layers below the last. The errors name `train --layers`, where every
+/// layer list starts (a head's list is the one it was trained with).
 fn pooled_layers(extra: &[usize], depth: usize) -> Result<Vec<usize>, EmbedError> {
+    const HINT: &str = "choose middle layers with `planthemes train --layers`, or none";
     let mut layers = vec![depth];
     for &layer in extra {
         if layer == 0 || layer >= depth {
             return Err(EmbedError::Unsupported(format!(
-                "cannot pool layer {layer}: the encoder's middle layers are 1 to {}",
+                "cannot pool layer {layer}: the encoder's middle layers are 1 to {}; {HINT}",
                 depth.saturating_sub(1)
             )));
         }
         if layers.contains(&layer) {
             return Err(EmbedError::Unsupported(format!(
-                "layer {layer} is asked for twice"
+                "layer {layer} is asked for twice; {HINT}"
             )));
         }
         layers.push(layer);
