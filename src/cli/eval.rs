@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
@@ -16,6 +17,7 @@ use super::{CacheArgs, EncoderArgs};
 use crate::classify::prototype::DEFAULT_THRESHOLD;
 use crate::classify::Input;
 use crate::eval::{bootstrap, gold_matrix, macro_f1, micro_f1, read_examples, Example, Judgements};
+use crate::report::write_atomic;
 use crate::taxonomy::Taxonomy;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -64,6 +66,12 @@ pub struct EvalArgs {
     #[arg(long, default_value_t = 2026)]
     seed: u64,
 
+    /// Also write every passage's scores and decisions, one JSON line per passage and
+    /// classifier ({"classifier","id","gold","predicted","missed","extra","scores"}),
+    /// to read the errors behind the figures. Written atomically.
+    #[arg(long, value_name = "FILE")]
+    predictions: Option<PathBuf>,
+
     #[command(flatten)]
     encoder: EncoderArgs,
 
@@ -99,6 +107,21 @@ struct ClassifierReport {
     labels: BTreeMap<String, LabelReport>,
     by_doc_kind: BTreeMap<String, SliceReport>,
     by_source: BTreeMap<String, SliceReport>,
+}
+
+/// One passage as one classifier saw it, for `--predictions`.
+#[derive(Serialize)]
+struct PredictionRecord<'a> {
+    classifier: &'a str,
+    id: &'a str,
+    gold: Vec<&'a str>,
+    predicted: Vec<&'a str>,
+    /// Gold labels the classifier did not give (false negatives).
+    missed: Vec<&'a str>,
+    /// Labels the classifier gave that are not gold (false positives).
+    extra: Vec<&'a str>,
+    /// Score per label; the decision is `score >= threshold`.
+    scores: BTreeMap<&'a str, f32>,
 }
 
 #[derive(Serialize)]
@@ -144,6 +167,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
 
     let gold = gold_matrix(&examples, &taxonomy);
     let mut results = Vec::new();
+    let mut records: Vec<u8> = Vec::new();
     for name in names {
         let kind = match name {
             Which::Linear => Kind::Linear,
@@ -158,7 +182,27 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
             &taxonomy,
             encoder.as_ref(),
         )?;
-        let predicted = classifier.predict(&inputs)?;
+        let scores = classifier.score(&inputs)?;
+        let thresholds = classifier.thresholds();
+        let predicted: Vec<Vec<bool>> = scores
+            .iter()
+            .map(|row| row.iter().zip(thresholds).map(|(s, t)| s >= t).collect())
+            .collect();
+        if args.predictions.is_some() {
+            let ids = classifier.labels();
+            for (i, example) in examples.iter().enumerate() {
+                let record = prediction_record(
+                    classifier.name(),
+                    example,
+                    ids,
+                    &gold[i],
+                    &predicted[i],
+                    &scores[i],
+                );
+                serde_json::to_writer(&mut records, &record)?;
+                records.push(b'\n');
+            }
+        }
         results.push(report(
             classifier.name(),
             &taxonomy,
@@ -169,6 +213,16 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
             },
             args,
         ));
+    }
+
+    if let Some(path) = &args.predictions {
+        write_atomic(path, |w| w.write_all(&records))
+            .with_context(|| format!("cannot write predictions to {}", path.display()))?;
+        eprintln!(
+            "eval: wrote {} prediction records to {}",
+            examples.len() * results.len(),
+            path.display()
+        );
     }
 
     let report = Report {
@@ -182,6 +236,35 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         print_tables(&report, &taxonomy);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn prediction_record<'a>(
+    classifier: &'a str,
+    example: &'a Example,
+    labels: &'a [String],
+    gold: &[bool],
+    predicted: &[bool],
+    scores: &[f32],
+) -> PredictionRecord<'a> {
+    let pick = |keep: &dyn Fn(usize) -> bool| -> Vec<&'a str> {
+        (0..labels.len())
+            .filter(|&l| keep(l))
+            .map(|l| labels[l].as_str())
+            .collect()
+    };
+    PredictionRecord {
+        classifier,
+        id: &example.id,
+        gold: pick(&|l| gold[l]),
+        predicted: pick(&|l| predicted[l]),
+        missed: pick(&|l| gold[l] && !predicted[l]),
+        extra: pick(&|l| predicted[l] && !gold[l]),
+        scores: labels
+            .iter()
+            .map(String::as_str)
+            .zip(scores.iter().copied())
+            .collect(),
+    }
 }
 
 fn report(

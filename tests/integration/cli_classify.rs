@@ -353,6 +353,75 @@ fn keyword_eval_needs_no_model_and_counts_by_hand() {
 }
 
 #[test]
+fn eval_predictions_name_each_passages_misses_and_extras() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Keyword "smoking" (behaviours) fires on p1 (gold) and p2 (not gold); p3's
+    // behaviours has no keyword, so it is missed.
+    let data = write(
+        tmp.path(),
+        "tiny.jsonl",
+        &[
+            r#"{"id": "p1", "text": "Smoking rates are high.", "labels": ["behaviours"]}"#,
+            r#"{"id": "p2", "text": "The smoking shelter is by the board room.", "labels": []}"#,
+            r#"{"id": "p3", "text": "Fewer people move enough.", "labels": ["behaviours"]}"#,
+        ],
+    );
+    let predictions = tmp.path().join("out").join("predictions.jsonl");
+    std::fs::create_dir(tmp.path().join("out")).unwrap();
+    let args = |to: &Path| {
+        vec![
+            "eval".to_string(),
+            "--data".into(),
+            data.to_str().unwrap().into(),
+            "--classifier".into(),
+            "keyword".into(),
+            "--predictions".into(),
+            to.to_str().unwrap().into(),
+        ]
+    };
+    let run = |to: &Path| {
+        let a = args(to);
+        planthemes(
+            tmp.path(),
+            &a.iter().map(String::as_str).collect::<Vec<_>>(),
+        )
+    };
+    let out = run(&predictions);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let records: Vec<Value> = std::fs::read_to_string(&predictions)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let ids: Vec<&str> = records.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["p1", "p2", "p3"]);
+    assert!(records.iter().all(|r| r["classifier"] == "keyword"));
+    let has = |r: &Value, key: &str| -> bool {
+        r[key].as_array().unwrap().iter().any(|l| l == "behaviours")
+    };
+    assert!(has(&records[0], "predicted") && !has(&records[0], "extra"));
+    assert!(has(&records[1], "extra") && !has(&records[1], "gold"));
+    assert!(has(&records[2], "missed") && !has(&records[2], "predicted"));
+    // Every label is scored, and the decision follows the score.
+    assert_eq!(records[0]["scores"].as_object().unwrap().len(), 16);
+    assert!(
+        records[1]["scores"]["behaviours"].as_f64().unwrap()
+            > records[2]["scores"]["behaviours"].as_f64().unwrap()
+    );
+
+    // A folder that does not exist: the error names the file, and no file appears.
+    let nowhere = tmp.path().join("missing").join("predictions.jsonl");
+    let out = run(&nowhere);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("missing/predictions.jsonl"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!nowhere.exists());
+}
+
+#[test]
 fn agree_reports_kappa_per_label_over_shared_ids() {
     let tmp = tempfile::tempdir().unwrap();
     let a = write(
