@@ -223,6 +223,7 @@ pub fn build_classifier(
         model_dir: e.dir().display().to_string(),
         device: format!("{:?}", encoder_args.device).to_lowercase(),
         precision: e.precision().name().to_string(),
+        pooled_layers: e.layers().to_vec(),
     });
     let (classifier, info) = make_classifier(
         choice.classifier,

@@ -93,6 +93,10 @@ pub struct EncoderInfo {
     /// `fp32` or `int8` (see `--precision`).
     #[serde(default = "fp32")]
     pub precision: String,
+    /// The mean-pooled layers in each vector, numbered from 1, last first: `[6]` for
+    /// plain sentence embeddings, `[6, 5, 4, 3]` for a head that reads middle layers.
+    #[serde(default)]
+    pub pooled_layers: Vec<usize>,
 }
 
 fn fp32() -> String {

@@ -206,6 +206,14 @@ fn the_sample_round_is_coded_end_to_end_and_the_planted_profiles_show() {
         .unwrap()
         .starts_with("all-MiniLM-L6-v2@"));
     assert_eq!(record["encoder"]["precision"], "fp32");
+    // The record names the layers the default head reads: the last, then its middle ones.
+    let head: Value = serde_json::from_str(
+        &std::fs::read_to_string(Path::new(ROOT).join("models/heads/default/head.json")).unwrap(),
+    )
+    .unwrap();
+    let mut layers = vec![Value::from(6)];
+    layers.extend(head["encoder_layers"].as_array().unwrap().iter().cloned());
+    assert_eq!(record["encoder"]["pooled_layers"], Value::Array(layers));
     // The default head names its own kind (a hidden layer: `mlp`).
     assert_eq!(record["classifier"]["kind"], "mlp");
     assert!(
