@@ -2,10 +2,13 @@
 //! the encoder's pooled middle layers after it, when the head names them) followed by `ln(1 + keyword hits)` for every label's taxonomy lexicon. A `linear`
 //! head scores each label as `sigmoid(w · features + b)`; an `mlp` head (the default)
 //! puts one GELU hidden layer in between. Decisions use per-label thresholds chosen on
-//! dev data. Weights live in `head.safetensors` (`weight`, `bias`, and `hidden.weight`,
-//! `hidden.bias` for an `mlp`); what they were trained on and for lives in `head.json`.
+//! dev data. A bagged head has several members (`train --folds`), and scores with the
+//! mean of their probabilities. Weights live in `head.safetensors` (`weight`, `bias`,
+//! and `hidden.weight`, `hidden.bias` for an `mlp`; each name prefixed `m0.`, `m1.`, …
+//! when the head has more than one member); what they were trained on and for lives in
+//! `head.json`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use candle_core::{Device, Tensor};
@@ -21,9 +24,13 @@ pub const DEFAULT_HEAD: &str = "models/heads/default";
 /// Metrics recorded beside a head (measured on dev data when it was trained).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct DevMetrics {
+    /// What the figures were measured on: absent for a dev split, `out-of-fold` for a
+    /// bagged head (each pooled passage scored by the member that did not see it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scores: Option<String>,
     pub macro_f1: Option<f64>,
     pub macro_f1_core: Option<f64>,
-    pub label_f1: HashMap<String, Option<f64>>,
+    pub label_f1: BTreeMap<String, Option<f64>>,
 }
 
 /// `head.json`: everything needed to trust, reproduce and refuse a head.
@@ -47,15 +54,31 @@ pub struct HeadMeta {
     pub dev_file: String,
     pub seed: u64,
     pub epochs: usize,
+    /// Members whose mean probability is the score (`train --folds`); 1 for a single
+    /// head trained with a dev split.
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub members: usize,
     pub dev_metrics: DevMetrics,
 }
+
+fn one() -> usize {
+    1
+}
+
+fn is_one(n: &usize) -> bool {
+    *n == 1
+}
+
+/// One member's layers: an optional hidden layer, then the output layer.
+pub type Member = (Option<Dense>, Dense);
 
 /// A trained head and the lexicon its keyword features come from.
 pub struct LinearClassifier {
     name: String,
     meta: HeadMeta,
-    /// `(weight, bias)` per layer, input side first; weights are `outputs × inputs`.
-    layers: Vec<(Tensor, Tensor)>,
+    /// Per member, `(weight, bias)` per layer, input side first; weights are
+    /// `outputs × inputs`.
+    members: Vec<Vec<(Tensor, Tensor)>>,
     keywords: KeywordClassifier,
 }
 
@@ -104,36 +127,26 @@ pub fn features(embedding: &[f32], text: &str, keywords: &KeywordClassifier) -> 
 }
 
 impl LinearClassifier {
-    /// Builds a classifier from trained parameters: an optional hidden layer, then the
-    /// output layer (one row per label).
+    /// Builds a classifier from trained parameters: per member, an optional hidden
+    /// layer, then the output layer (one row per label).
     pub fn new(
         name: &str,
         meta: HeadMeta,
-        hidden: Option<Dense>,
-        output: Dense,
+        members: Vec<Member>,
         taxonomy: &Taxonomy,
     ) -> Result<Self, ClassifyError> {
         let shape_error = |reason: String| ClassifyError::Config {
             what: format!("head {name}"),
             reason,
         };
-        if output.outputs() != meta.labels.len() || meta.thresholds.len() != meta.labels.len() {
+        if members.is_empty() || members.len() != meta.members {
             return Err(shape_error(format!(
-                "{} labels, {} thresholds, {} outputs",
-                meta.labels.len(),
-                meta.thresholds.len(),
-                output.outputs()
+                "head.json names {} members, the weights hold {}",
+                meta.members,
+                members.len()
             )));
         }
-        if let Some(h) = &hidden {
-            if h.outputs() != output.inputs() {
-                return Err(shape_error(format!(
-                    "hidden layer has {} outputs, output layer {} inputs",
-                    h.outputs(),
-                    output.inputs()
-                )));
-            }
-        }
+        let inputs = members[0].0.as_ref().unwrap_or(&members[0].1).inputs();
         let tensor = |d: Dense| -> candle_core::Result<(Tensor, Tensor)> {
             let (rows, cols) = (d.outputs(), d.inputs());
             Ok((
@@ -141,23 +154,48 @@ impl LinearClassifier {
                 Tensor::from_vec(d.bias, rows, &Device::Cpu)?,
             ))
         };
-        let layers = hidden
-            .into_iter()
-            .chain(Some(output))
-            .map(tensor)
-            .collect::<candle_core::Result<Vec<_>>>()
-            .map_err(|e| shape_error(e.to_string()))?;
+        let mut layers = Vec::with_capacity(members.len());
+        for (hidden, output) in members {
+            if output.outputs() != meta.labels.len() || meta.thresholds.len() != meta.labels.len() {
+                return Err(shape_error(format!(
+                    "{} labels, {} thresholds, {} outputs",
+                    meta.labels.len(),
+                    meta.thresholds.len(),
+                    output.outputs()
+                )));
+            }
+            if let Some(h) = &hidden {
+                if h.outputs() != output.inputs() {
+                    return Err(shape_error(format!(
+                        "hidden layer has {} outputs, output layer {} inputs",
+                        h.outputs(),
+                        output.inputs()
+                    )));
+                }
+            }
+            if hidden.as_ref().unwrap_or(&output).inputs() != inputs {
+                return Err(shape_error("members expect different features".into()));
+            }
+            layers.push(
+                hidden
+                    .into_iter()
+                    .chain(Some(output))
+                    .map(tensor)
+                    .collect::<candle_core::Result<Vec<_>>>()
+                    .map_err(|e| shape_error(e.to_string()))?,
+            );
+        }
         Ok(LinearClassifier {
             name: name.to_string(),
             meta,
-            layers,
+            members: layers,
             keywords: KeywordClassifier::new(taxonomy, 1)?,
         })
     }
 
     /// Features the head expects per passage.
     fn inputs(&self) -> usize {
-        self.layers[0].0.dim(1).unwrap_or(0)
+        self.members[0][0].0.dim(1).unwrap_or(0)
     }
 
     /// Reads `dir/head.json` alone: what the encoder must be built with before the
@@ -230,41 +268,59 @@ impl LinearClassifier {
         let need = |name: &str| -> Result<Vec<f32>, HeadError> {
             get(name)?.ok_or_else(|| read(&weights_path, format!("no tensor {name:?}")))
         };
-        let output = Dense {
-            weight: need("weight")?,
-            bias: need("bias")?,
-        };
-        let hidden = match get("hidden.weight")? {
-            Some(weight) => Some(Dense {
-                weight,
-                bias: need("hidden.bias")?,
-            }),
-            None => None,
+        let prefix = |m: usize| {
+            if meta.members == 1 {
+                String::new()
+            } else {
+                format!("m{m}.")
+            }
         };
         let consistent = |d: &Dense| d.outputs() > 0 && d.weight.len().is_multiple_of(d.outputs());
-        if !consistent(&output) || !hidden.as_ref().is_none_or(consistent) {
-            return Err(read(
-                &weights_path,
-                "tensor shapes do not match head.json".into(),
-            ));
+        let mut members = Vec::with_capacity(meta.members);
+        for m in 0..meta.members {
+            let p = prefix(m);
+            let output = Dense {
+                weight: need(&format!("{p}weight"))?,
+                bias: need(&format!("{p}bias"))?,
+            };
+            let hidden = match get(&format!("{p}hidden.weight"))? {
+                Some(weight) => Some(Dense {
+                    weight,
+                    bias: need(&format!("{p}hidden.bias"))?,
+                }),
+                None => None,
+            };
+            if !consistent(&output) || !hidden.as_ref().is_none_or(consistent) {
+                return Err(read(
+                    &weights_path,
+                    "tensor shapes do not match head.json".into(),
+                ));
+            }
+            members.push((hidden, output));
         }
         let name = dir
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "linear".into());
-        Self::new(&name, meta, hidden, output, taxonomy)
-            .map_err(|e| read(&weights_path, e.to_string()))
+        Self::new(&name, meta, members, taxonomy).map_err(|e| read(&weights_path, e.to_string()))
     }
 
     /// Writes `dir/head.json` and `dir/head.safetensors`.
     pub fn save(&self, dir: &Path) -> anyhow::Result<()> {
         std::fs::create_dir_all(dir)?;
         let mut tensors = HashMap::new();
-        let last = self.layers.len() - 1;
-        for (i, (w, b)) in self.layers.iter().enumerate() {
-            let prefix = if i == last { "" } else { "hidden." };
-            tensors.insert(format!("{prefix}weight"), w.clone());
-            tensors.insert(format!("{prefix}bias"), b.clone());
+        for (m, layers) in self.members.iter().enumerate() {
+            let member = if self.members.len() == 1 {
+                String::new()
+            } else {
+                format!("m{m}.")
+            };
+            let last = layers.len() - 1;
+            for (i, (w, b)) in layers.iter().enumerate() {
+                let layer = if i == last { "" } else { "hidden." };
+                tensors.insert(format!("{member}{layer}weight"), w.clone());
+                tensors.insert(format!("{member}{layer}bias"), b.clone());
+            }
         }
         let bytes = safetensors::serialize(tensors.iter().map(|(k, t)| (k.clone(), t)), None)?;
         crate::report::write_atomic(&dir.join("head.safetensors"), |w| w.write_all(&bytes))?;
@@ -318,11 +374,98 @@ impl Classifier for LinearClassifier {
         }
         let run = || -> candle_core::Result<Vec<Vec<f32>>> {
             let x = Tensor::from_vec(flat, (inputs.len(), dim), &Device::Cpu)?;
-            candle_nn::ops::sigmoid(&forward(&self.layers, &x, None)?)?.to_vec2()
+            let mut sum: Option<Tensor> = None;
+            for layers in &self.members {
+                let p = candle_nn::ops::sigmoid(&forward(layers, &x, None)?)?;
+                sum = Some(match sum {
+                    Some(s) => (s + p)?,
+                    None => p,
+                });
+            }
+            let sum = sum.expect("a head has at least one member");
+            (sum / self.members.len() as f64)?.to_vec2()
         };
         run().map_err(|e| ClassifyError::Config {
             what: format!("head {}", self.name),
             reason: e.to_string(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn taxonomy() -> Taxonomy {
+        Taxonomy::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/taxonomy.toml")).unwrap()
+    }
+
+    /// A linear member that ignores its features: every label scores `sigmoid(bias)`.
+    fn constant(features: usize, labels: usize, bias: f32) -> Member {
+        (
+            None,
+            Dense {
+                weight: vec![0.0; labels * features],
+                bias: vec![bias; labels],
+            },
+        )
+    }
+
+    fn meta(taxonomy: &Taxonomy, members: usize) -> HeadMeta {
+        let labels: Vec<String> = taxonomy.ids().into_iter().map(String::from).collect();
+        HeadMeta {
+            format: 1,
+            kind: "linear".into(),
+            features: vec!["embedding".into(), "keyword_log_hits".into()],
+            thresholds: vec![0.5; labels.len()],
+            labels,
+            encoder_id: "test@0".into(),
+            encoder_weight_hash: "0".into(),
+            encoder_layers: Vec::new(),
+            taxonomy_hash: taxonomy.hash.clone(),
+            training_data_hash: "0".into(),
+            train_file: "train.jsonl".into(),
+            dev_file: "dev.jsonl".into(),
+            seed: 1,
+            epochs: 1,
+            members,
+            dev_metrics: DevMetrics {
+                scores: None,
+                macro_f1: None,
+                macro_f1_core: None,
+                label_f1: BTreeMap::new(),
+            },
+        }
+    }
+
+    #[test]
+    fn a_bagged_head_scores_the_mean_of_its_members_and_survives_a_save() {
+        let taxonomy = taxonomy();
+        let n = taxonomy.labels.len();
+        let dim = feature_len(4, n);
+        let members = vec![constant(dim, n, 2.0), constant(dim, n, -1.0)];
+        let head = LinearClassifier::new("bag", meta(&taxonomy, 2), members, &taxonomy).unwrap();
+        let embedding = [0.5f32, -0.5, 0.5, -0.5];
+        let input = Input {
+            text: "Smoking rates are high.",
+            embedding: Some(&embedding),
+        };
+        let sigmoid = |z: f32| 1.0 / (1.0 + (-z).exp());
+        let expected = (sigmoid(2.0) + sigmoid(-1.0)) / 2.0;
+        let scores = head.score(&[input]).unwrap();
+        assert!(
+            scores[0].iter().all(|s| (s - expected).abs() < 1e-6),
+            "{scores:?}"
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        head.save(dir.path()).unwrap();
+        let loaded = LinearClassifier::load(dir.path(), &taxonomy, "test@0", &[]).unwrap();
+        assert_eq!(loaded.meta().members, 2);
+        assert_eq!(loaded.score(&[input]).unwrap(), scores);
+
+        // head.json must agree with the weights on how many members there are.
+        let members = vec![constant(dim, n, 0.0)];
+        assert!(LinearClassifier::new("bag", meta(&taxonomy, 2), members, &taxonomy).is_err());
     }
 }

@@ -5,7 +5,9 @@
 //! The head is either linear (`hidden: 0`) or has one GELU hidden layer with dropout
 //! (the default head: on dev it beats the linear one by about 0.02 core-four macro F1,
 //! docs/classifier-experiments.md). Initial weights and dropout masks come from the
-//! seeded generator, not candle's, so a seeded run is reproducible.
+//! seeded generator, not candle's, so a seeded run is reproducible. [`train_bagged`]
+//! trains one member per fold with that fold held out, and takes the thresholds from
+//! the out-of-fold scores (the default head).
 
 use candle_core::{Device, Tensor, Var};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW};
@@ -330,6 +332,103 @@ pub fn train_linear(
     })
 }
 
+impl Trained {
+    /// Per-label probabilities for each row of `features`.
+    pub fn predict(&self, features: &[Vec<f32>]) -> candle_core::Result<Vec<Vec<f32>>> {
+        if features.is_empty() {
+            return Ok(Vec::new());
+        }
+        let device = Device::Cpu;
+        let layers = self
+            .hidden
+            .iter()
+            .chain(Some(&self.output))
+            .map(|d| {
+                Ok((
+                    Tensor::from_slice(&d.weight, (d.outputs(), d.inputs()), &device)?,
+                    Tensor::from_slice(&d.bias, d.outputs(), &device)?,
+                ))
+            })
+            .collect::<candle_core::Result<Vec<_>>>()?;
+        candle_nn::ops::sigmoid(&forward(&layers, &matrix(features, &device)?, None)?)?.to_vec2()
+    }
+}
+
+/// A bagged head: `k` members, each trained with one fold of the pooled passages held
+/// out, whose mean probability is the score; thresholds from the out-of-fold scores.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bagged {
+    pub members: Vec<Trained>,
+    pub thresholds: Vec<f32>,
+    /// F1 per label of the out-of-fold scores at `thresholds` (chosen on those same
+    /// scores, so optimistic, but over every pooled passage rather than a dev split).
+    pub oof_f1: Vec<Option<f64>>,
+}
+
+/// Trains `folds` members on `pool` (train and dev together). Member `k` holds out
+/// fold `k`, early-stops on a ninth of the rest and is trained on the remainder with
+/// seed `seed + k`; its scores on fold `k` are that fold's out-of-fold scores, on
+/// which the per-label thresholds are chosen. Folds are a seeded shuffle, so the same
+/// seed and data give the same head.
+///
+/// Measured by nested cross-validation on train + dev against one head with a dev
+/// split (docs/classifier-experiments.md, session 7): +0.005 core-four and +0.010
+/// macro F1.
+pub fn train_bagged(
+    pool: &TrainData,
+    folds: usize,
+    opts: &TrainOptions,
+) -> candle_core::Result<Bagged> {
+    let n = pool.features.len();
+    if folds < 2 || n < folds * 9 {
+        candle_core::bail!(
+            "bagging needs at least 2 folds and 9 passages a fold ({folds} folds, {n} passages)"
+        );
+    }
+    let n_labels = pool.gold.first().map_or(0, Vec::len);
+    let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
+    let mut order: Vec<usize> = (0..n).collect();
+    order.shuffle(&mut rng);
+    let fold_of = |position: usize| position % folds;
+    let subset = |idx: &[usize]| TrainData {
+        features: idx.iter().map(|&i| pool.features[i].clone()).collect(),
+        gold: idx.iter().map(|&i| pool.gold[i].clone()).collect(),
+    };
+    let mut oof = vec![Vec::new(); n];
+    let mut members = Vec::with_capacity(folds);
+    for k in 0..folds {
+        let held: Vec<usize> = (0..n)
+            .filter(|&p| fold_of(p) == k)
+            .map(|p| order[p])
+            .collect();
+        let rest: Vec<usize> = (0..n)
+            .filter(|&p| fold_of(p) != k)
+            .map(|p| order[p])
+            .collect();
+        let (stop, fit) = rest.split_at(rest.len() / 9);
+        let member = train_linear(
+            &subset(fit),
+            &subset(stop),
+            &TrainOptions {
+                seed: opts.seed.wrapping_add(k as u64),
+                ..opts.clone()
+            },
+        )?;
+        for (i, p) in held.iter().zip(member.predict(&subset(&held).features)?) {
+            oof[*i] = p;
+        }
+        members.push(member);
+    }
+    let (thresholds, oof_f1) = (0..n_labels)
+        .map(|l| best_threshold(&oof, &pool.gold, l))
+        .unzip();
+    Ok(Bagged {
+        members,
+        thresholds,
+        oof_f1,
+    })
+}
+
 /// The threshold in 0.05..=0.95 (step 0.01) with the best dev F1 for label `l`; ties go
 /// to the one nearest 0.5. A label with no dev positives keeps 0.5.
 pub fn best_threshold(probs: &[Vec<f32>], gold: &[Vec<bool>], l: usize) -> (f32, Option<f64>) {
@@ -424,6 +523,54 @@ mod tests {
         let (f_mlp, f_linear) = (a.dev_f1[0].unwrap(), linear.dev_f1[0].unwrap());
         assert!(f_mlp > 0.9, "hidden layer dev F1 {f_mlp}");
         assert!(f_linear < 0.8, "linear dev F1 {f_linear}");
+    }
+
+    #[test]
+    fn bagged_members_hold_out_each_fold_and_a_seed_reproduces_them() {
+        let pool = toy(450, 5);
+        let opts = TrainOptions {
+            max_epochs: 100,
+            ..TrainOptions::default()
+        };
+        let a = train_bagged(&pool, 3, &opts).unwrap();
+        assert_eq!(a, train_bagged(&pool, 3, &opts).unwrap());
+        assert_eq!(a.members.len(), 3);
+        // Members see different passages and seeds, so their weights differ.
+        assert_ne!(a.members[0].output.weight, a.members[1].output.weight);
+        for f in &a.oof_f1 {
+            assert!(f.unwrap() > 0.9, "out-of-fold F1 {f:?}");
+        }
+        // Another seed gives other folds and members; too few passages is an error.
+        let other = train_bagged(
+            &pool,
+            3,
+            &TrainOptions {
+                seed: 3,
+                ..opts.clone()
+            },
+        )
+        .unwrap();
+        assert_ne!(a.members[0].output.weight, other.members[0].output.weight);
+        assert!(train_bagged(&toy(20, 1), 3, &opts).is_err());
+    }
+
+    #[test]
+    fn a_member_predicts_what_its_layers_compute() {
+        let trained = Trained {
+            hidden: None,
+            output: Dense {
+                weight: vec![1.0, -1.0],
+                bias: vec![0.5],
+            },
+            thresholds: vec![0.5],
+            epochs: 1,
+            dev_f1: vec![None],
+        };
+        let p = trained.predict(&[vec![2.0, 1.0], vec![0.0, 0.0]]).unwrap();
+        let sigmoid = |z: f32| 1.0 / (1.0 + (-z).exp());
+        assert!((p[0][0] - sigmoid(1.5)).abs() < 1e-6);
+        assert!((p[1][0] - sigmoid(0.5)).abs() < 1e-6);
+        assert!(trained.predict(&[]).unwrap().is_empty());
     }
 
     #[test]

@@ -1,7 +1,7 @@
-//! `planthemes train`: fit the `linear` head (by default with one hidden layer) on
-//! labelled passages.
+//! `planthemes train`: fit the `linear` head (by default with one hidden layer, bagged
+//! over five folds of train and dev pooled) on labelled passages.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -10,8 +10,9 @@ use clap::Args;
 
 use super::common::{embed_texts_cached, load_encoder, load_taxonomy, shown};
 use super::{CacheArgs, EncoderArgs};
+use crate::classify::linear::Member;
 use crate::classify::linear::{features, DevMetrics};
-use crate::classify::train::{mean_f1, train_linear, TrainData, TrainOptions};
+use crate::classify::train::{mean_f1, train_bagged, train_linear, TrainData, TrainOptions};
 use crate::classify::{HeadMeta, KeywordClassifier, LinearClassifier};
 use crate::embed::Encoder;
 use crate::eval::{gold_matrix, read_examples, Example};
@@ -22,9 +23,17 @@ pub struct TrainArgs {
     #[arg(long, value_name = "FILE")]
     train: PathBuf,
 
-    /// Labelled dev passages: early stopping and per-label thresholds. Never the test split.
+    /// Labelled dev passages: early stopping and per-label thresholds (with `--folds 1`),
+    /// or pooled with --train (bagging). Never the test split.
     #[arg(long, value_name = "FILE")]
     dev: PathBuf,
+
+    /// Bagging: pool --train and --dev, split them into this many folds and train one
+    /// member per fold held out; the head scores with the members' mean probability and
+    /// its thresholds come from the out-of-fold scores. 1 trains a single head on
+    /// --train, stopping and choosing thresholds on --dev.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=20))]
+    folds: u16,
 
     /// Where to write the head (head.json, head.safetensors).
     #[arg(long, value_name = "DIR", default_value = "models/heads/default")]
@@ -134,8 +143,34 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
         ..base
     };
     let started = Instant::now();
-    let trained = train_linear(&train_data, &dev_data, &opts)?;
-    let fitted = started.elapsed();
+    let folds = usize::from(args.folds);
+    let fitted = if folds > 1 {
+        let mut pool = train_data;
+        pool.features.extend(dev_data.features);
+        pool.gold.extend(dev_data.gold);
+        let bagged = train_bagged(&pool, folds, &opts)?;
+        Fitted {
+            epochs: bagged.members.iter().map(|m| m.epochs).max().unwrap_or(0),
+            members: bagged
+                .members
+                .into_iter()
+                .map(|m| (m.hidden, m.output))
+                .collect(),
+            thresholds: bagged.thresholds,
+            f1: bagged.oof_f1,
+            scores: Some("out-of-fold".to_string()),
+        }
+    } else {
+        let one = train_linear(&train_data, &dev_data, &opts)?;
+        Fitted {
+            epochs: one.epochs,
+            members: vec![(one.hidden, one.output)],
+            thresholds: one.thresholds,
+            f1: one.dev_f1,
+            scores: None,
+        }
+    };
+    let took = started.elapsed();
 
     let ids: Vec<String> = taxonomy.ids().into_iter().map(String::from).collect();
     let core = taxonomy.core();
@@ -144,7 +179,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
     hasher.update(&std::fs::read(&args.dev)?);
     let meta = HeadMeta {
         format: 1,
-        kind: if trained.hidden.is_some() {
+        kind: if fitted.members[0].0.is_some() {
             "mlp"
         } else {
             "linear"
@@ -155,7 +190,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
             .chain(std::iter::once("keyword_log_hits".to_string()))
             .collect(),
         labels: ids.clone(),
-        thresholds: trained.thresholds.clone(),
+        thresholds: fitted.thresholds.clone(),
         encoder_id: encoder.id().to_string(),
         encoder_weight_hash: encoder.weight_hash().to_string(),
         encoder_layers: args.layers.0.clone(),
@@ -164,44 +199,69 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
         train_file: shown(&args.train),
         dev_file: shown(&args.dev),
         seed: args.seed,
-        epochs: trained.epochs,
+        epochs: fitted.epochs,
+        members: fitted.members.len(),
         dev_metrics: DevMetrics {
-            macro_f1: mean_f1(&trained.dev_f1, 0..ids.len()),
-            macro_f1_core: mean_f1(&trained.dev_f1, core.iter().copied()),
+            scores: fitted.scores.clone(),
+            macro_f1: mean_f1(&fitted.f1, 0..ids.len()),
+            macro_f1_core: mean_f1(&fitted.f1, core.iter().copied()),
             label_f1: ids
                 .iter()
                 .cloned()
-                .zip(trained.dev_f1.iter().copied())
-                .collect::<HashMap<_, _>>(),
+                .zip(fitted.f1.iter().copied())
+                .collect::<BTreeMap<_, _>>(),
         },
     };
-    let head = LinearClassifier::new("linear", meta, trained.hidden, trained.output, &taxonomy)?;
+    let head = LinearClassifier::new("linear", meta, fitted.members, &taxonomy)?;
     head.save(&args.out)?;
 
     let m = &head.meta().dev_metrics;
-    println!("label                          threshold  dev F1");
+    let on = if folds > 1 { "out-of-fold" } else { "dev" };
+    println!("label                          threshold  {on} F1");
     for (i, id) in ids.iter().enumerate() {
         println!(
             "{id:<30} {:>9.2}  {}",
             head.meta().thresholds[i],
-            fmt_opt(trained.dev_f1[i])
+            fmt_opt(m.label_f1[id])
         );
     }
     println!(
-        "dev macro F1 {} · core four {} (thresholds tuned on dev, so optimistic; use `planthemes eval` on held-out data)",
+        "{on} macro F1 {} · core four {} (thresholds tuned on these scores, so optimistic; use `planthemes eval` on held-out data)",
         fmt_opt(m.macro_f1),
         fmt_opt(m.macro_f1_core)
     );
+    let how = if folds > 1 {
+        format!(
+            "{folds} members on {} passages (train and dev pooled, one fold held out each)",
+            train.len() + dev.len()
+        )
+    } else {
+        format!("{} passages ({} dev)", train.len(), dev.len())
+    };
+    let kept = if folds > 1 {
+        "members kept epochs up to"
+    } else {
+        "kept epoch"
+    };
     eprintln!(
-        "trained on {} passages ({} dev) in {:.1} s (embedding {:.1} s), kept epoch {}; wrote {}",
-        train.len(),
-        dev.len(),
-        fitted.as_secs_f64(),
+        "trained {how} in {:.1} s (embedding {:.1} s), {kept} {}; wrote {}",
+        took.as_secs_f64(),
         embedded.as_secs_f64(),
-        trained.epochs,
+        fitted.epochs,
         shown(&args.out)
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// What training produced, single head or bagged, before it is written.
+struct Fitted {
+    members: Vec<Member>,
+    thresholds: Vec<f32>,
+    /// F1 per label at the thresholds, on dev or on the out-of-fold scores.
+    f1: Vec<Option<f64>>,
+    /// Most epochs any member kept.
+    epochs: usize,
+    scores: Option<String>,
 }
 
 pub(crate) fn fmt_opt(x: Option<f64>) -> String {

@@ -66,8 +66,9 @@ fn train_writes_a_reproducible_head_tied_to_its_encoder() {
     let (tmp, model) = tiny_model(21);
     let out = train_head(tmp.path(), &model, "heads/a", "5");
     assert!(out.status.success(), "{}", stderr(&out));
+    // By default a bagged head: five members, thresholds on their out-of-fold scores.
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("dev macro F1"), "{stdout}");
+    assert!(stdout.contains("out-of-fold macro F1"), "{stdout}");
 
     let head = tmp.path().join("heads/a");
     let meta: Value =
@@ -87,6 +88,8 @@ fn train_writes_a_reproducible_head_tied_to_its_encoder() {
     );
     assert_eq!(meta["training_data_hash"].as_str().unwrap().len(), 16);
     assert!(meta["dev_metrics"]["macro_f1"].is_number());
+    assert_eq!(meta["dev_metrics"]["scores"], "out-of-fold");
+    assert_eq!(meta["members"], 5);
 
     // Same data and seed: byte-identical weights.
     let again = train_head(tmp.path(), &model, "heads/b", "5");
@@ -106,27 +109,33 @@ fn train_writes_a_reproducible_head_tied_to_its_encoder() {
         names.sort();
         names
     };
-    assert_eq!(
-        tensors("heads/a"),
-        ["bias", "hidden.bias", "hidden.weight", "weight"]
-    );
+    let names = tensors("heads/a");
+    assert_eq!(names.len(), 20, "{names:?}");
+    for m in 0..5 {
+        for t in ["bias", "hidden.bias", "hidden.weight", "weight"] {
+            assert!(names.contains(&format!("m{m}.{t}")), "{names:?}");
+        }
+    }
 
     // --hidden 0: a linear head (logistic regression per label), loadable by eval;
-    // --layers none: on the sentence embedding alone.
+    // --layers none: on the sentence embedding alone; --folds 1: one head, stopped and
+    // thresholded on dev.
     let linear = train_head_with(
         tmp.path(),
         &model,
         "heads/c",
         "5",
-        &["--hidden", "0", "--layers", "none"],
+        &["--hidden", "0", "--layers", "none", "--folds", "1"],
     );
     assert!(linear.status.success(), "{}", stderr(&linear));
+    assert!(String::from_utf8_lossy(&linear.stdout).contains("dev macro F1"));
     let meta: Value = serde_json::from_str(
         &std::fs::read_to_string(tmp.path().join("heads/c/head.json")).unwrap(),
     )
     .unwrap();
     assert_eq!(meta["kind"], "linear");
     assert!(meta.get("encoder_layers").is_none(), "{meta}");
+    assert!(meta.get("members").is_none(), "{meta}");
     assert_eq!(tensors("heads/c"), ["bias", "weight"]);
     let eval = planthemes(
         tmp.path(),
