@@ -10,8 +10,7 @@ use clap::Args;
 
 use super::common::{embed_texts_cached, load_encoder, load_taxonomy, shown};
 use super::{CacheArgs, EncoderArgs};
-use crate::classify::linear::Member;
-use crate::classify::linear::{features, DevMetrics};
+use crate::classify::linear::{features, DevMetrics, Member};
 use crate::classify::train::{mean_f1, train_bagged, train_linear, TrainData, TrainOptions};
 use crate::classify::{HeadMeta, KeywordClassifier, LinearClassifier};
 use crate::embed::Encoder;

@@ -125,11 +125,19 @@ pub fn render(
         })
         .collect();
     let dev = record.classifier.dev_metrics.as_ref().map(|m| {
+        let on = match m.scores.as_deref() {
+            Some("out-of-fold") => {
+                "When it was trained, on its own passages each scored by the one member that \
+                 had not seen it"
+            }
+            _ => "On held-out development passages when it was trained",
+        };
         (
             m.macro_f1.map(|v| format!("{v:.3}")).unwrap_or_default(),
             m.macro_f1_core
                 .map(|v| format!("{v:.3}"))
                 .unwrap_or_default(),
+            on,
         )
     });
 

@@ -111,7 +111,8 @@ pub struct ClassifierInfo {
     pub kind: String,
     /// The head folder, for `linear`.
     pub head: Option<String>,
-    /// What the head measured on dev data when it was trained.
+    /// What the head measured when it was trained: on dev data, or out-of-fold for a
+    /// bagged head (`scores`).
     pub dev_metrics: Option<DevMetrics>,
 }
 

@@ -323,20 +323,27 @@ fn eval_refuses_unknown_labels_malformed_lines_and_empty_files_by_name() {
     }
 }
 
+/// p1 and p3 are gold `behaviours` (p1 says "smoking", p3 no keyword); p2, with the
+/// text given, has no labels.
+fn three_passages(dir: &Path, second: &str) -> PathBuf {
+    let p2 = serde_json::json!({"id": "p2", "text": second, "labels": []}).to_string();
+    write(
+        dir,
+        "tiny.jsonl",
+        &[
+            r#"{"id": "p1", "text": "Smoking rates are high.", "labels": ["behaviours"]}"#,
+            &p2,
+            r#"{"id": "p3", "text": "Fewer people move enough.", "labels": ["behaviours"]}"#,
+        ],
+    )
+}
+
 #[test]
 fn keyword_eval_needs_no_model_and_counts_by_hand() {
     let tmp = tempfile::tempdir().unwrap();
     // "smoking" is a behaviours keyword; "board" is none. Gold: p1 behaviours, p2 none,
     // p3 behaviours (missed). So behaviours: TP 1, FP 0, FN 1 → P 1, R 0.5, F1 2/3.
-    let data = write(
-        tmp.path(),
-        "tiny.jsonl",
-        &[
-            r#"{"id": "p1", "text": "Smoking rates are high.", "labels": ["behaviours"]}"#,
-            r#"{"id": "p2", "text": "The board meets monthly.", "labels": []}"#,
-            r#"{"id": "p3", "text": "Fewer people move enough.", "labels": ["behaviours"]}"#,
-        ],
-    );
+    let data = three_passages(tmp.path(), "The board meets monthly.");
     let out = planthemes(
         tmp.path(),
         &[
@@ -366,15 +373,7 @@ fn eval_predictions_name_each_passages_misses_and_extras() {
     let tmp = tempfile::tempdir().unwrap();
     // Keyword "smoking" (behaviours) fires on p1 (gold) and p2 (not gold); p3's
     // behaviours has no keyword, so it is missed.
-    let data = write(
-        tmp.path(),
-        "tiny.jsonl",
-        &[
-            r#"{"id": "p1", "text": "Smoking rates are high.", "labels": ["behaviours"]}"#,
-            r#"{"id": "p2", "text": "The smoking shelter is by the board room.", "labels": []}"#,
-            r#"{"id": "p3", "text": "Fewer people move enough.", "labels": ["behaviours"]}"#,
-        ],
-    );
+    let data = three_passages(tmp.path(), "The smoking shelter is by the board room.");
     let predictions = tmp.path().join("out").join("predictions.jsonl");
     std::fs::create_dir(tmp.path().join("out")).unwrap();
     let args = |to: &Path| {

@@ -223,6 +223,13 @@ fn the_sample_round_is_coded_end_to_end_and_the_planted_profiles_show() {
             > 0.5
     );
     assert!(!record["timings"].as_array().unwrap().is_empty());
+    // The default head is bagged, and the page says what its training figures are.
+    assert_eq!(record["classifier"]["dev_metrics"]["scores"], "out-of-fold");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains("each scored by the one member that had not seen it"),
+        "report.html does not say how the head was measured"
+    );
 
     // `report` rebuilds every output with a new threshold.
     let rebuilt = planthemes(
