@@ -69,6 +69,16 @@ fn is_one(n: &usize) -> bool {
     *n == 1
 }
 
+/// Tensor-name prefix of member `m` in a head of `members`: none for a single head, so
+/// heads from before bagging load unchanged; `m0.`, `m1.`, … otherwise.
+fn member_prefix(members: usize, m: usize) -> String {
+    if members == 1 {
+        String::new()
+    } else {
+        format!("m{m}.")
+    }
+}
+
 /// One member's layers: an optional hidden layer, then the output layer.
 pub type Member = (Option<Dense>, Dense);
 
@@ -146,21 +156,20 @@ impl LinearClassifier {
                 members.len()
             )));
         }
+        if meta.thresholds.len() != meta.labels.len() {
+            return Err(shape_error(format!(
+                "{} labels, {} thresholds",
+                meta.labels.len(),
+                meta.thresholds.len()
+            )));
+        }
         let inputs = members[0].0.as_ref().unwrap_or(&members[0].1).inputs();
-        let tensor = |d: Dense| -> candle_core::Result<(Tensor, Tensor)> {
-            let (rows, cols) = (d.outputs(), d.inputs());
-            Ok((
-                Tensor::from_vec(d.weight, (rows, cols), &Device::Cpu)?,
-                Tensor::from_vec(d.bias, rows, &Device::Cpu)?,
-            ))
-        };
         let mut layers = Vec::with_capacity(members.len());
         for (hidden, output) in members {
-            if output.outputs() != meta.labels.len() || meta.thresholds.len() != meta.labels.len() {
+            if output.outputs() != meta.labels.len() {
                 return Err(shape_error(format!(
-                    "{} labels, {} thresholds, {} outputs",
+                    "{} labels, {} outputs",
                     meta.labels.len(),
-                    meta.thresholds.len(),
                     output.outputs()
                 )));
             }
@@ -178,9 +187,9 @@ impl LinearClassifier {
             }
             layers.push(
                 hidden
-                    .into_iter()
-                    .chain(Some(output))
-                    .map(tensor)
+                    .iter()
+                    .chain(Some(&output))
+                    .map(|d| d.tensors(&Device::Cpu))
                     .collect::<candle_core::Result<Vec<_>>>()
                     .map_err(|e| shape_error(e.to_string()))?,
             );
@@ -268,17 +277,10 @@ impl LinearClassifier {
         let need = |name: &str| -> Result<Vec<f32>, HeadError> {
             get(name)?.ok_or_else(|| read(&weights_path, format!("no tensor {name:?}")))
         };
-        let prefix = |m: usize| {
-            if meta.members == 1 {
-                String::new()
-            } else {
-                format!("m{m}.")
-            }
-        };
         let consistent = |d: &Dense| d.outputs() > 0 && d.weight.len().is_multiple_of(d.outputs());
         let mut members = Vec::with_capacity(meta.members);
         for m in 0..meta.members {
-            let p = prefix(m);
+            let p = member_prefix(meta.members, m);
             let output = Dense {
                 weight: need(&format!("{p}weight"))?,
                 bias: need(&format!("{p}bias"))?,
@@ -310,11 +312,7 @@ impl LinearClassifier {
         std::fs::create_dir_all(dir)?;
         let mut tensors = HashMap::new();
         for (m, layers) in self.members.iter().enumerate() {
-            let member = if self.members.len() == 1 {
-                String::new()
-            } else {
-                format!("m{m}.")
-            };
+            let member = member_prefix(self.members.len(), m);
             let last = layers.len() - 1;
             for (i, (w, b)) in layers.iter().enumerate() {
                 let layer = if i == last { "" } else { "hidden." };

@@ -47,11 +47,15 @@ pub trait Classifier: Send + Sync {
 
     /// Decisions: `score >= threshold`.
     fn predict(&self, inputs: &[Input<'_>]) -> Result<Vec<Vec<bool>>, ClassifyError> {
+        Ok(self.decide(&self.score(inputs)?))
+    }
+
+    /// Decisions on scores already computed: `score >= threshold`.
+    fn decide(&self, scores: &[Vec<f32>]) -> Vec<Vec<bool>> {
         let thresholds = self.thresholds();
-        Ok(self
-            .score(inputs)?
-            .into_iter()
+        scores
+            .iter()
             .map(|row| row.iter().zip(thresholds).map(|(s, t)| s >= t).collect())
-            .collect())
+            .collect()
     }
 }

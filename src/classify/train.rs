@@ -87,6 +87,14 @@ impl Dense {
     pub fn inputs(&self) -> usize {
         self.weight.len() / self.bias.len().max(1)
     }
+
+    /// `(weight, bias)` as tensors, `outputs × inputs` and `outputs`.
+    pub fn tensors(&self, device: &Device) -> candle_core::Result<(Tensor, Tensor)> {
+        Ok((
+            Tensor::from_slice(&self.weight, (self.outputs(), self.inputs()), device)?,
+            Tensor::from_slice(&self.bias, self.outputs(), device)?,
+        ))
+    }
 }
 
 /// A trained head before it is tied to an encoder and saved.
@@ -343,12 +351,7 @@ impl Trained {
             .hidden
             .iter()
             .chain(Some(&self.output))
-            .map(|d| {
-                Ok((
-                    Tensor::from_slice(&d.weight, (d.outputs(), d.inputs()), &device)?,
-                    Tensor::from_slice(&d.bias, d.outputs(), &device)?,
-                ))
-            })
+            .map(|d| d.tensors(&device))
             .collect::<candle_core::Result<Vec<_>>>()?;
         candle_nn::ops::sigmoid(&forward(&layers, &matrix(features, &device)?, None)?)?.to_vec2()
     }

@@ -183,11 +183,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
             encoder.as_ref(),
         )?;
         let scores = classifier.score(&inputs)?;
-        let thresholds = classifier.thresholds();
-        let predicted: Vec<Vec<bool>> = scores
-            .iter()
-            .map(|row| row.iter().zip(thresholds).map(|(s, t)| s >= t).collect())
-            .collect();
+        let predicted = classifier.decide(&scores);
         if args.predictions.is_some() {
             let ids = classifier.labels();
             for (i, example) in examples.iter().enumerate() {
