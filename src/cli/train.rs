@@ -157,7 +157,6 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
                 .collect(),
             thresholds: bagged.thresholds,
             f1: bagged.oof_f1,
-            scores: Some("out-of-fold".to_string()),
         }
     } else {
         let one = train_linear(&train_data, &dev_data, &opts)?;
@@ -166,7 +165,6 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
             members: vec![(one.hidden, one.output)],
             thresholds: one.thresholds,
             f1: one.dev_f1,
-            scores: None,
         }
     };
     let took = started.elapsed();
@@ -201,7 +199,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
         epochs: fitted.epochs,
         members: fitted.members.len(),
         dev_metrics: DevMetrics {
-            scores: fitted.scores.clone(),
+            scores: (folds > 1).then(|| "out-of-fold".to_string()),
             macro_f1: mean_f1(&fitted.f1, 0..ids.len()),
             macro_f1_core: mean_f1(&fitted.f1, core.iter().copied()),
             label_f1: ids
@@ -260,7 +258,6 @@ struct Fitted {
     f1: Vec<Option<f64>>,
     /// Most epochs any member kept.
     epochs: usize,
-    scores: Option<String>,
 }
 
 pub(crate) fn fmt_opt(x: Option<f64>) -> String {
