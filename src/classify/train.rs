@@ -385,7 +385,8 @@ pub fn train_bagged(
     let n = pool.features.len();
     if folds < 2 || n < folds * 9 {
         candle_core::bail!(
-            "bagging needs at least 2 folds and 9 passages a fold ({folds} folds, {n} passages)"
+            "bagging needs at least 2 folds and 9 passages a fold ({folds} folds, {n} passages); \
+             give fewer `--folds`, or `--folds 1` for one head on a dev split"
         );
     }
     let n_labels = pool.gold.first().map_or(0, Vec::len);

@@ -99,6 +99,16 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
     let taxonomy = load_taxonomy(args.taxonomy.as_deref())?;
     let train = read_examples(&args.train, &taxonomy)?;
     let dev = read_examples(&args.dev, &taxonomy)?;
+    // Checked again by the trainer; here it fails before any embedding.
+    let pooled = train.len() + dev.len();
+    if args.folds > 1 && pooled < usize::from(args.folds) * 9 {
+        anyhow::bail!(
+            "{} folds need at least {} passages, and --train and --dev hold {pooled}; give \
+             fewer `--folds`, or `--folds 1` for one head on a dev split",
+            args.folds,
+            usize::from(args.folds) * 9
+        );
+    }
     let encoder = load_encoder(&args.encoder, &args.layers.0)?;
     let keywords = KeywordClassifier::new(&taxonomy, 1)?;
 

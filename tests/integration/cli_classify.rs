@@ -164,6 +164,34 @@ fn train_writes_a_reproducible_head_tied_to_its_encoder() {
 }
 
 #[test]
+fn too_few_passages_for_the_folds_are_refused_before_any_model_loads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let train = three_passages(tmp.path(), "The board meets monthly.");
+    let out = planthemes(
+        tmp.path(),
+        &[
+            "train",
+            "--train",
+            train.to_str().unwrap(),
+            "--dev",
+            train.to_str().unwrap(),
+            "--out",
+            "head",
+            "--model",
+            "/nowhere",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("5 folds need at least 45 passages")
+            && stderr(&out).contains("--folds 1"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!tmp.path().join("head").exists());
+}
+
+#[test]
 fn eval_reads_vectors_back_from_the_cache_and_scores_the_same() {
     let (tmp, model) = tiny_model(23);
     assert!(train_head(tmp.path(), &model, "head", "1").status.success());
