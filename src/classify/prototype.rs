@@ -8,6 +8,13 @@ use crate::embed::pooling::l2_normalize;
 use crate::embed::{EmbedError, Encoder};
 use crate::taxonomy::Taxonomy;
 
+/// What `eval` prints beside the prototype classifier's figures. Measured on real plan
+/// passages (docs/classifier-experiments.md, session 8) it scores well below the keyword
+/// list, so it is offered as the zero-shot floor for a label the head does not know,
+/// never as a classifier to report coverage with.
+pub const WEAK_BASELINE: &str = "weak baseline: zero-shot cosine to the taxonomy's descriptions and exemplars; \
+     on real plan text it scores well below the keyword list, so use it only for a label the trained head lacks";
+
 /// The default decision threshold on cosine similarity.
 pub const DEFAULT_THRESHOLD: f32 = 0.35;
 

@@ -110,7 +110,8 @@ pub struct ClassifierChoice {
 pub enum Kind {
     /// The trained head (--head, default models/heads/default).
     Linear,
-    /// Zero-shot cosine to label descriptions and exemplars.
+    /// Zero-shot cosine to label descriptions and exemplars: a weak baseline, below
+    /// the keyword list on real plan text (see docs/classifier-experiments.md).
     Prototype,
     /// Taxonomy keyword lexicon.
     Keyword,

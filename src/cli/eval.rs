@@ -24,7 +24,8 @@ use crate::taxonomy::Taxonomy;
 enum Which {
     /// The trained head (--head, default models/heads/default).
     Linear,
-    /// Zero-shot cosine to label descriptions and exemplars.
+    /// Zero-shot cosine to label descriptions and exemplars: a weak baseline, below
+    /// the keyword list on real plan text (see docs/classifier-experiments.md).
     Prototype,
     /// Taxonomy keyword lexicon.
     Keyword,
@@ -98,6 +99,9 @@ struct SliceReport {
 #[derive(Serialize)]
 struct ClassifierReport {
     classifier: String,
+    /// What a reader should know before trusting the figures, when there is something.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'static str>,
     macro_f1: Option<f64>,
     macro_f1_core: Option<f64>,
     micro_f1: Option<f64>,
@@ -337,6 +341,7 @@ fn report(
 
     ClassifierReport {
         classifier: name.to_string(),
+        note: (name == "prototype").then_some(crate::classify::prototype::WEAK_BASELINE),
         macro_f1: macro_f1(&counts, &all),
         macro_f1_core: macro_f1(&counts, &core),
         micro_f1: micro_f1(&counts, &all),
@@ -361,6 +366,9 @@ fn print_tables(report: &Report, taxonomy: &Taxonomy) {
             "\n{} on {} ({} passages)",
             r.classifier, report.data, report.n
         );
+        if let Some(note) = r.note {
+            println!("note: {note}");
+        }
         println!(
             "{:<28} {:>6} {:>6} {:>6}  {:<14} {:>7}",
             "label", "P", "R", "F1", "F1 95% CI", "support"
