@@ -140,6 +140,34 @@ fn shared(a: &[u64], b: &[u64]) -> usize {
     n
 }
 
+/// Every train or dev passage against every passage of `reference`: none may share more
+/// than half of the shorter passage's word trigrams with one of them.
+fn assert_no_near_copies(reference: &[Example], what: &str) {
+    let t = taxonomy();
+    let reference: Vec<(&str, Vec<u64>)> = reference
+        .iter()
+        .map(|e| (e.id.as_str(), trigrams(&e.text)))
+        .collect();
+    for split in ["train", "dev"] {
+        for e in load(split, &t) {
+            let mine = trigrams(&e.text);
+            for (id, theirs) in &reference {
+                let shorter = mine.len().min(theirs.len());
+                if shorter < 5 {
+                    continue;
+                }
+                let share = shared(&mine, theirs) as f64 / shorter as f64;
+                assert!(
+                    share <= 0.5,
+                    "{} ({split}) shares {:.0}% of its word trigrams with {what} passage {id}",
+                    e.id,
+                    share * 100.0
+                );
+            }
+        }
+    }
+}
+
 /// Writers of new batches are the same kind of model-assisted writer as the first
 /// batches, and converge on the same stock phrases and figures: a near-copy of a test
 /// passage in train or dev would leak the answer. The closest pair today shares 45% of
@@ -148,27 +176,22 @@ fn shared(a: &[u64], b: &[u64]) -> usize {
 /// session 7's short batch shared 59%.
 #[test]
 fn no_training_passage_is_a_near_copy_of_a_test_passage() {
-    let t = taxonomy();
-    let test: Vec<(String, Vec<u64>)> = load("test", &t)
-        .into_iter()
-        .map(|e| (e.id, trigrams(&e.text)))
-        .collect();
-    for split in ["train", "dev"] {
-        for e in load(split, &t) {
-            let mine = trigrams(&e.text);
-            for (id, theirs) in &test {
-                let shorter = mine.len().min(theirs.len());
-                if shorter < 5 {
-                    continue;
-                }
-                let share = shared(&mine, theirs) as f64 / shorter as f64;
-                assert!(
-                    share <= 0.5,
-                    "{} ({split}) shares {:.0}% of its word trigrams with test passage {id}",
-                    e.id,
-                    share * 100.0
-                );
-            }
-        }
+    assert_no_near_copies(&load("test", &taxonomy()), "test");
+}
+
+/// The real plan passages in `../shared/data/real_plans_dev.jsonl` are quoted for
+/// evaluation only: nothing of theirs may reach the corpus. Writers know real ICS
+/// visions by heart, and session 8 dropped two passages that echoed published ones. The
+/// closest pairs left share 50% (the statutory four purposes, which real plans and ours
+/// both restate). Skipped, saying so, where the file is not beside the checkout.
+#[test]
+fn no_training_passage_is_a_near_copy_of_a_real_plan_passage() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/real_plans_dev.jsonl");
+    if !path.exists() {
+        eprintln!("skipped: {} is not there", path.display());
+        return;
     }
+    let real = read_examples(&path, &taxonomy()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(real.len() > 400, "only {} real passages read", real.len());
+    assert_no_near_copies(&real, "real plan");
 }
