@@ -45,6 +45,12 @@ pub trait Classifier: Send + Sync {
     /// One score per passage × label.
     fn score(&self, inputs: &[Input<'_>]) -> Result<Vec<Vec<f32>>, ClassifyError>;
 
+    /// What a reader of this classifier's figures should know first, if anything
+    /// (`eval` prints it beside them).
+    fn caveat(&self) -> Option<&'static str> {
+        None
+    }
+
     /// Decisions: `score >= threshold`.
     fn predict(&self, inputs: &[Input<'_>]) -> Result<Vec<Vec<bool>>, ClassifyError> {
         Ok(self.decide(&self.score(inputs)?))

@@ -8,11 +8,11 @@ use crate::embed::pooling::l2_normalize;
 use crate::embed::{EmbedError, Encoder};
 use crate::taxonomy::Taxonomy;
 
-/// What `eval` prints beside the prototype classifier's figures. Measured on real plan
+/// The prototype classifier's [`Classifier::caveat`]. Measured on real plan
 /// passages (docs/classifier-experiments.md, session 8) it scores well below the keyword
 /// list, so it is offered as the zero-shot floor for a label the head does not know,
 /// never as a classifier to report coverage with.
-pub const WEAK_BASELINE: &str = "weak baseline: zero-shot cosine to the taxonomy's descriptions and exemplars; \
+const WEAK_BASELINE: &str = "weak baseline: zero-shot cosine to the taxonomy's descriptions and exemplars; \
      on real plan text it scores well below the keyword list, so use it only for a label the trained head lacks";
 
 /// The default decision threshold on cosine similarity.
@@ -56,6 +56,10 @@ impl PrototypeClassifier {
 impl Classifier for PrototypeClassifier {
     fn name(&self) -> &str {
         "prototype"
+    }
+
+    fn caveat(&self) -> Option<&'static str> {
+        Some(WEAK_BASELINE)
     }
 
     fn labels(&self) -> &[String] {

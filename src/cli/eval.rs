@@ -205,6 +205,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         }
         results.push(report(
             classifier.name(),
+            classifier.caveat(),
             &taxonomy,
             &examples,
             &Judgements {
@@ -269,6 +270,7 @@ fn prediction_record<'a>(
 
 fn report(
     name: &str,
+    note: Option<&'static str>,
     taxonomy: &Taxonomy,
     examples: &[Example],
     judgements: &Judgements,
@@ -341,7 +343,7 @@ fn report(
 
     ClassifierReport {
         classifier: name.to_string(),
-        note: (name == "prototype").then_some(crate::classify::prototype::WEAK_BASELINE),
+        note,
         macro_f1: macro_f1(&counts, &all),
         macro_f1_core: macro_f1(&counts, &core),
         micro_f1: micro_f1(&counts, &all),

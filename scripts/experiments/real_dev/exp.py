@@ -8,13 +8,11 @@ from feats import embed, sentences, rows_of
 from sklearn.linear_model import LogisticRegression
 CORE=LABELS[:4]; R=ROOT_DIR+'/corpus/labelled/'
 def nrm(a): return a/np.linalg.norm(a,axis=-1,keepdims=True)
-def feat(texts, layers=(6,5,4,3), kw=True, kwscale=1.0, kw2=False):
+def feat(texts, layers=(6,5,4,3), kw=True, kwscale=1.0):
     F=embed(texts); blocks=[]
     for L in layers:
         i=[6,5,4,3].index(L); blocks.append(nrm(F[:,i*384:(i+1)*384]))
-    if kw and kw2:
-        from kw2 import kwfeat2; blocks.append(kwscale*np.stack([kwfeat2(t) for t in texts]))
-    elif kw: blocks.append(kwscale*np.stack([kwfeat(t) for t in texts]))
+    if kw: blocks.append(kwscale*np.stack([kwfeat(t) for t in texts]))
     return np.concatenate(blocks,1).astype(np.float32)
 def Y(rows): return np.array([[1. if l in r['labels'] else 0. for l in LABELS] for r in rows],np.float32)
 def f1(y,p):
@@ -52,9 +50,3 @@ def thresholds(Yp,P,grid=np.arange(0.05,0.96,0.01)):
 def report(name,Yg,P,T):
     D=(P>=T).astype(float); fs=np.array([f1(Yg[:,l],D[:,l]) for l in range(len(LABELS))])
     return fs
-def sentmax(fn, rows, P_pass):
-    """score sentences with fn (texts -> probs), max over a passage's sentences"""
-    S=[sentences(r['text']) for r in rows]; flat=[s for ss in S for s in ss]
-    Ps=fn(flat); out=np.zeros_like(P_pass); i=0
-    for k,ss in enumerate(S): out[k]=Ps[i:i+len(ss)].max(0); i+=len(ss)
-    return out

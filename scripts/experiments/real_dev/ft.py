@@ -10,9 +10,7 @@ from exp import Y, f1, thresholds, rows_of, R
 from transformers import AutoModel, AutoTokenizer
 torch.set_num_threads(2); K=int(sys.argv[1]); EPOCHS=int(sys.argv[2]); SEED=int(sys.argv[3]) if len(sys.argv)>3 else 0
 torch.manual_seed(SEED); rng=np.random.default_rng(SEED)
-extras=[]  # the real-voice batches are in train and dev now
 pool=rows_of(R+'train.jsonl')+rows_of(R+'dev.jsonl')
-for f in extras: pool+=rows_of(f)
 test=rows_of(R+'test.jsonl'); real=rows_of(ROOT_DIR+'/../shared/data/real_plans_dev.jsonl')
 P=ROOT_DIR+'/models/all-MiniLM-L6-v2'; tok=AutoTokenizer.from_pretrained(P); enc=AutoModel.from_pretrained(P).eval()
 def lower_states(rows):

@@ -4,13 +4,13 @@ HERE=_os.path.dirname(_os.path.abspath(__file__))
 import sys; sys.path.insert(0,HERE)
 from exp import *
 ap=argparse.ArgumentParser(); ap.add_argument('--extra',nargs='*',default=[]); ap.add_argument('--variants',default='shipped')
-ap.add_argument('--folds',type=int,default=5); ap.add_argument('--sent',action='store_true'); ap.add_argument('--drop',default=''); ap.add_argument('--rep',type=int,default=1)
+ap.add_argument('--folds',type=int,default=5); ap.add_argument('--sent',action='store_true'); ap.add_argument('--drop',default='')
 a=ap.parse_args()
 NEW=set('wb fw pl mn pe na jd cx dw ac mp an ot rv'.split())
 pool=rows_of(R+'train.jsonl')+rows_of(R+'dev.jsonl')
 drop=set(a.drop.split(',')) if a.drop else set()
 pool=[r for r in pool if r['id'].split('-')[0] not in drop]
-for f in a.extra: pool+=rows_of(f)*a.rep
+for f in a.extra: pool+=rows_of(f)
 test=rows_of(R+'test.jsonl'); real=rows_of(ROOT_DIR+'/../shared/data/real_plans_dev.jsonl')
 Yp,Yt,Yr=Y(pool),Y(test),Y(real)
 V={
@@ -22,11 +22,10 @@ V={
  'l6kw_lr01': dict(layers=(6,),kw=True,head='lr',C=0.1),
  'l6_lr1': dict(layers=(6,),kw=False,head='lr',C=1.0),
  'all_lin': dict(layers=(6,5,4,3),kw=True,head='lin'),
- 'shipped_kw2': dict(layers=(6,5,4,3),kw=True,kw2=True,head='mlp'),
  'shipped_wd': dict(layers=(6,5,4,3),kw=True,head='mlp',wd=0.1,drop=0.5),
 }
 for vn in a.variants.split(','):
-    v=V[vn]; fx=lambda t: feat(t,v['layers'],v['kw'],kw2=v.get('kw2',False))
+    v=V[vn]; fx=lambda t: feat(t,v['layers'],v['kw'])
     Xp,Xt,Xr=fx([r['text'] for r in pool]),fx([r['text'] for r in test]),fx([r['text'] for r in real])
     rng=np.random.default_rng(11); fold=rng.permutation(len(pool))%a.folds
     OOF=np.zeros_like(Yp); models=[]
