@@ -5,6 +5,7 @@
 //! passages in length-sorted batches. A document that cannot be read becomes a row of
 //! `errors.csv`, and the rest of the round carries on.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
@@ -14,13 +15,13 @@ use rayon::prelude::*;
 use crate::aggregate::{Coverage, Presence};
 use crate::classify::{Classifier, Input};
 use crate::embed::Encoder;
-use crate::ingest::manifest::IcsTable;
+use crate::ingest::manifest::{row_doubts, IcsTable};
 use crate::ingest::{self, IngestOptions};
 use crate::report::{
     apply_thresholds, write_outputs, ClassifierInfo, Counts, DocumentRecord, EncoderInfo,
     ErrorRecord, LabelInfo, PassageRecord, RunRecord,
 };
-use crate::round::{identify, Plan};
+use crate::round::{identify, Plan, MANIFEST};
 use crate::segment::{split, Lexicon, Passage, SegmentOptions, TokenCount};
 use crate::taxonomy::Taxonomy;
 
@@ -65,6 +66,8 @@ pub struct Settings {
     pub round: String,
     pub out: PathBuf,
     pub segment: SegmentOptions,
+    /// Most passages one document may yield; more is that document's error.
+    pub max_passages: usize,
     pub ingest: IngestOptions,
     pub presence: Presence,
 }
@@ -92,9 +95,13 @@ pub enum RunError {
     },
 }
 
+/// The default for [`Settings::max_passages`]: a 1,000-page plan gives about 5,000.
+pub const DEFAULT_MAX_PASSAGES: usize = 20_000;
+
 struct Read {
     document: DocumentRecord,
     passages: Vec<Passage>,
+    warning: Option<String>,
 }
 
 /// Runs the whole pipeline on a planned round and writes every output.
@@ -109,18 +116,38 @@ pub fn run(
 
     // Read and segment, one document per task.
     let started = Instant::now();
-    progress.stage("reading", plan.documents.len() as u64);
+    progress.stage("reading and segmenting", plan.documents.len() as u64);
     let done = AtomicU64::new(0);
     let results: Vec<Result<Read, ErrorRecord>> = plan
         .documents
         .par_iter()
         .map(|planned| {
-            let result = ingest::read(&planned.path, &settings.ingest);
-            let out = match result {
+            let out = (|| match ingest::read(&planned.path, &settings.ingest) {
                 Ok(mut doc) => {
                     doc.id = planned.id.clone();
                     let identity = identify(planned, Some(&doc), parts.ics);
                     let segmented = split(&doc, parts.tokens, parts.lexicon, &settings.segment);
+                    let fail = |reason: String| ErrorRecord {
+                        file: planned.file.clone(),
+                        reason,
+                    };
+                    if segmented.passages.is_empty() {
+                        let mut reason = "no passages: after cleaning, nothing is left but \
+                                          headings, page furniture or blank pages"
+                            .to_string();
+                        if let Some(warning) = &segmented.cleaned.warning {
+                            reason.push_str(&format!(" ({warning})"));
+                        }
+                        return Err(fail(reason));
+                    }
+                    if segmented.passages.len() > settings.max_passages {
+                        return Err(fail(format!(
+                            "too many passages: {}, over the per-document limit of {} \
+                             (raise it with --max-passages)",
+                            segmented.passages.len(),
+                            settings.max_passages
+                        )));
+                    }
                     Ok(Read {
                         document: DocumentRecord {
                             id: planned.id.clone(),
@@ -139,13 +166,14 @@ pub fn run(
                             note: doc.note.clone(),
                         },
                         passages: segmented.passages,
+                        warning: segmented.cleaned.warning,
                     })
                 }
                 Err(e) => Err(ErrorRecord {
                     file: planned.file.clone(),
                     reason: e.reason.to_string(),
                 }),
-            };
+            })();
             progress.set(done.fetch_add(1, Ordering::Relaxed) + 1);
             out
         })
@@ -163,11 +191,18 @@ pub fn run(
             reason: p.reason.clone(),
         })
         .collect();
+    let mut warnings = plan_warnings(plan, parts.ics);
     let mut documents = Vec::new();
     let mut passages: Vec<(usize, Passage)> = Vec::new();
     for result in results {
         match result {
             Ok(read) => {
+                if let Some(warning) = read.warning {
+                    warnings.push(ErrorRecord {
+                        file: read.document.file.clone(),
+                        reason: warning,
+                    });
+                }
                 let d = documents.len();
                 documents.push(read.document);
                 passages.extend(read.passages.into_iter().map(|p| (d, p)));
@@ -187,8 +222,11 @@ pub fn run(
             crate::classify::ClassifyError::NoEmbedding(parts.classifier.name().to_string())
         })?;
         let started = Instant::now();
-        progress.stage("embedding", texts.len() as u64);
-        let encoded = encoder.encode_observed(&texts, &|n| progress.set(n as u64))?;
+        // Identical passages (a boilerplate paragraph in every plan of a system, a
+        // document in the round twice) are embedded once.
+        let (unique, slot) = dedupe(&texts);
+        progress.stage("embedding", unique.len() as u64);
+        let encoded = encoder.encode_observed(&unique, &|n| progress.set(n as u64))?;
         if !encoded.truncated.is_empty() {
             tracing::warn!(
                 "{} passage(s) were longer than the encoder's {} tokens and were truncated",
@@ -197,7 +235,7 @@ pub fn run(
             );
         }
         timings.push(("embed".to_string(), started.elapsed().as_secs_f64()));
-        encoded.vectors
+        slot.iter().map(|&u| encoded.vectors[u].clone()).collect()
     } else {
         Vec::new()
     };
@@ -289,6 +327,7 @@ pub fn run(
         counts,
         documents,
         errors,
+        warnings,
         national: Vec::new(),
     };
     apply_thresholds(&record, &mut records);
@@ -308,6 +347,44 @@ pub fn run(
         coverage,
         report_secs: started.elapsed().as_secs_f64(),
     })
+}
+
+/// The plan's warnings, and what each manifest row gives that cannot be used as given.
+fn plan_warnings(plan: &Plan, ics: &IcsTable) -> Vec<ErrorRecord> {
+    let mut warnings: Vec<ErrorRecord> = plan
+        .warnings
+        .iter()
+        .map(|w| ErrorRecord {
+            file: w.file.clone(),
+            reason: w.reason.clone(),
+        })
+        .collect();
+    for planned in &plan.documents {
+        let Some(row) = &planned.row else { continue };
+        for doubt in row_doubts(row, ics) {
+            warnings.push(ErrorRecord {
+                file: planned.file.clone(),
+                reason: format!("{MANIFEST} row {}: {doubt}", row.line),
+            });
+        }
+    }
+    warnings
+}
+
+/// The distinct texts, in first-seen order, and for each text its index among them.
+fn dedupe<'t>(texts: &[&'t str]) -> (Vec<&'t str>, Vec<usize>) {
+    let mut index: HashMap<&str, usize> = HashMap::with_capacity(texts.len());
+    let mut unique = Vec::new();
+    let slot = texts
+        .iter()
+        .map(|&t| {
+            *index.entry(t).or_insert_with(|| {
+                unique.push(t);
+                unique.len() - 1
+            })
+        })
+        .collect();
+    (unique, slot)
 }
 
 /// Scores are written with four decimals: enough to re-decide thresholds, and a

@@ -6,7 +6,7 @@
 //! from its folder and file names, its title and its first pages, and every guess
 //! says what it rests on and how sure it is ([`Identity`]).
 
-use std::collections::BTreeSet;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -42,7 +42,7 @@ pub struct Planned {
     pub row: Option<ManifestRow>,
 }
 
-/// A listed file that does not exist, or a manifest row that is unusable.
+/// A file or manifest row the plan says something about.
 #[derive(Debug, Clone)]
 pub struct PlanProblem {
     pub file: String,
@@ -56,7 +56,20 @@ pub struct Plan {
     pub root: PathBuf,
     pub manifest: Option<PathBuf>,
     pub documents: Vec<Planned>,
+    /// Listed documents that will not be read (missing, outside the round): each
+    /// counts as a failed document.
     pub problems: Vec<PlanProblem>,
+    /// What the user should know but that stops nothing: duplicate and blank manifest
+    /// rows, links to folders not followed, files read once though reached twice,
+    /// files with the same content.
+    pub warnings: Vec<PlanProblem>,
+}
+
+/// How a round is listed.
+#[derive(Debug, Clone, Default)]
+pub struct PlanOptions {
+    /// Read manifest rows that point outside the round folder (refused otherwise).
+    pub allow_outside: bool,
 }
 
 /// Which ICS and kind a document is, and why we think so.
@@ -78,87 +91,157 @@ pub struct Identity {
 pub const UNKNOWN_ICS: &str = "unknown";
 
 /// Lists a round: `input` is a folder (with or without `manifest.csv`) or a manifest.
-pub fn plan(input: &Path) -> Result<Plan, RoundError> {
-    if input.is_file() {
+///
+/// Every file is read once, however it is reached (canonical paths), links to
+/// folders are not followed (a link to a parent would list the round again and
+/// again), and manifest rows outside the round folder are refused unless
+/// `options.allow_outside`.
+pub fn plan(input: &Path, options: &PlanOptions) -> Result<Plan, RoundError> {
+    let (root, manifest) = if input.is_file() {
         let root = input
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."))
             .to_path_buf();
-        let rows = read_manifest(input).map_err(|e| RoundError::Manifest(format!("{e:#}")))?;
-        let mut plan = Plan {
+        (root, Some(input.to_path_buf()))
+    } else if input.is_dir() {
+        let manifest = input.join(MANIFEST);
+        (input.to_path_buf(), manifest.is_file().then_some(manifest))
+    } else {
+        return Err(RoundError::Missing(input.to_path_buf()));
+    };
+    let root_canonical = root
+        .canonicalize()
+        .map_err(|e| RoundError::List(root.clone(), e.to_string()))?;
+    let mut planner = Planner {
+        plan: Plan {
             root: root.clone(),
-            manifest: Some(input.to_path_buf()),
+            manifest: manifest.clone(),
             documents: Vec::new(),
             problems: Vec::new(),
-        };
-        for row in rows {
-            add_listed(&mut plan, row);
-        }
-        if plan.documents.is_empty() && plan.problems.is_empty() {
-            return Err(RoundError::Empty(input.to_path_buf()));
-        }
-        return Ok(plan);
-    }
-    if !input.is_dir() {
-        return Err(RoundError::Missing(input.to_path_buf()));
-    }
-    let manifest = input.join(MANIFEST);
-    let mut plan = Plan {
-        root: input.to_path_buf(),
-        manifest: manifest.is_file().then(|| manifest.clone()),
-        documents: Vec::new(),
-        problems: Vec::new(),
+            warnings: Vec::new(),
+        },
+        root_canonical,
+        seen: HashMap::new(),
+        allow_outside: options.allow_outside,
     };
-    let mut listed = BTreeSet::new();
-    if plan.manifest.is_some() {
-        let rows = read_manifest(&manifest).map_err(|e| RoundError::Manifest(format!("{e:#}")))?;
+    if let Some(manifest) = &manifest {
+        let rows = read_manifest(manifest).map_err(|e| RoundError::Manifest(format!("{e:#}")))?;
         for row in rows {
-            listed.insert(slash(&row.file));
-            add_listed(&mut plan, row);
+            planner.add_listed(row);
         }
     }
-    let mut files = Vec::new();
-    walk(input, input, &mut files)?;
-    files.sort();
-    for rel in files {
-        if rel == MANIFEST || listed.contains(&rel) {
-            continue;
+    // A manifest given as a file lists the round; a folder is walked as well, for
+    // the files its manifest does not list.
+    if !input.is_file() {
+        let mut files = Vec::new();
+        walk(&root, &root, &mut files, &mut planner.plan.warnings)?;
+        files.sort();
+        for rel in files {
+            if rel != MANIFEST {
+                planner.add_walked(rel);
+            }
         }
-        plan.documents.push(Planned {
-            path: input.join(&rel),
+    }
+    let mut plan = planner.plan;
+    if plan.documents.is_empty() && plan.problems.is_empty() {
+        return Err(RoundError::Empty(input.to_path_buf()));
+    }
+    warn_same_content(&mut plan);
+    Ok(plan)
+}
+
+struct Planner {
+    plan: Plan,
+    root_canonical: PathBuf,
+    /// Canonical path → the file as first planned.
+    seen: HashMap<PathBuf, String>,
+    allow_outside: bool,
+}
+
+impl Planner {
+    fn add_listed(&mut self, row: ManifestRow) {
+        let at = format!("{MANIFEST} row {}", row.line);
+        if row.file.as_os_str().is_empty() || row.file.to_string_lossy().trim().is_empty() {
+            self.plan.warnings.push(PlanProblem {
+                file: at,
+                reason: "blank row (no file); ignored".into(),
+            });
+            return;
+        }
+        let rel = slash(&row.file);
+        let path = self.plan.root.join(&row.file);
+        let canonical = match path.canonicalize() {
+            Ok(c) if c.is_file() => c,
+            _ => {
+                self.plan.problems.push(PlanProblem {
+                    file: rel,
+                    reason: format!("{at}: listed but not found at {}", path.display()),
+                });
+                return;
+            }
+        };
+        if !self.allow_outside && !canonical.starts_with(&self.root_canonical) {
+            self.plan.problems.push(PlanProblem {
+                file: rel,
+                reason: format!(
+                    "{at}: outside the round folder ({}); not read (pass --allow-outside to read it)",
+                    canonical.display()
+                ),
+            });
+            return;
+        }
+        if let Some(first) = self.seen.get(&canonical) {
+            self.plan.warnings.push(PlanProblem {
+                file: rel,
+                reason: format!(
+                    "{at}: the same file as {first}, listed earlier; the first row is used"
+                ),
+            });
+            return;
+        }
+        self.seen.insert(canonical, rel.clone());
+        self.plan.documents.push(Planned {
+            path,
+            id: strip_extension(&rel),
+            file: rel,
+            row: Some(row),
+        });
+    }
+
+    fn add_walked(&mut self, rel: String) {
+        let path = self.plan.root.join(&rel);
+        // A broken link has no canonical path: it is planned, and reading names it.
+        let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
+        if let Some(first) = self.seen.get(&canonical) {
+            // Listed in the manifest (not a duplicate), or reached again by a link.
+            if *first != rel {
+                self.plan.warnings.push(PlanProblem {
+                    file: rel,
+                    reason: format!("the same file as {first} (a link); read once, as {first}"),
+                });
+            }
+            return;
+        }
+        self.seen.insert(canonical, rel.clone());
+        self.plan.documents.push(Planned {
+            path,
             id: strip_extension(&rel),
             file: rel,
             row: None,
         });
     }
-    if plan.documents.is_empty() && plan.problems.is_empty() {
-        return Err(RoundError::Empty(input.to_path_buf()));
-    }
-    Ok(plan)
 }
 
-fn add_listed(plan: &mut Plan, row: ManifestRow) {
-    let rel = slash(&row.file);
-    let path = plan.root.join(&row.file);
-    if !path.is_file() {
-        plan.problems.push(PlanProblem {
-            file: rel,
-            reason: format!("listed in {MANIFEST} but not found at {}", path.display()),
-        });
-        return;
-    }
-    plan.documents.push(Planned {
-        path,
-        id: strip_extension(&rel),
-        file: rel,
-        row: Some(row),
-    });
-}
-
-/// Files under `dir`, relative to `root`, skipping hidden files and folders and the
-/// output folders of earlier runs (users often write `--out ROUND/out`).
-fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), RoundError> {
+/// Files under `dir`, relative to `root`, skipping hidden files and folders, the
+/// output folders of earlier runs (users often write `--out ROUND/out`) and links to
+/// folders (noted in `warnings`).
+fn walk(
+    root: &Path,
+    dir: &Path,
+    out: &mut Vec<String>,
+    warnings: &mut Vec<PlanProblem>,
+) -> Result<(), RoundError> {
     if dir.join("report.json").is_file() && dir.join("passages.jsonl").is_file() {
         return Ok(());
     }
@@ -171,18 +254,57 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), RoundError
             continue;
         }
         let path = entry.path();
-        if path.is_dir() {
-            walk(root, &path, out)?;
-        } else if let Ok(rel) = path.strip_prefix(root) {
-            out.push(slash(rel));
+        let Ok(rel) = path.strip_prefix(root).map(slash) else {
+            continue;
+        };
+        // `file_type` does not follow links; `is_dir` on the path does.
+        let is_link = entry.file_type().is_ok_and(|t| t.is_symlink());
+        if is_link && path.is_dir() {
+            warnings.push(PlanProblem {
+                file: rel,
+                reason: "a link to a folder; not followed".into(),
+            });
+        } else if path.is_dir() {
+            walk(root, &path, out, warnings)?;
+        } else {
+            out.push(rel);
         }
     }
     Ok(())
 }
 
+/// Notes documents whose bytes are the same as an earlier one's. Both are coded: a
+/// strategy shared by two places is legitimately in the round twice.
+fn warn_same_content(plan: &mut Plan) {
+    let mut first: HashMap<blake3::Hash, &str> = HashMap::new();
+    for doc in &plan.documents {
+        let Ok(mut file) = std::fs::File::open(&doc.path) else {
+            continue; // reading it will say why
+        };
+        let mut hasher = blake3::Hasher::new();
+        if hasher.update_reader(&mut file).is_err() {
+            continue;
+        }
+        match first.entry(hasher.finalize()) {
+            std::collections::hash_map::Entry::Occupied(e) => plan.warnings.push(PlanProblem {
+                file: doc.file.clone(),
+                reason: format!("the same content as {}; both are coded", e.get()),
+            }),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(&doc.file);
+            }
+        }
+    }
+}
+
 fn slash(path: &Path) -> String {
     path.components()
-        .map(|c| c.as_os_str().to_string_lossy())
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .map(|c| match c {
+            // Joined with "/" below, the root's own "/" would double.
+            std::path::Component::RootDir => "".into(),
+            c => c.as_os_str().to_string_lossy(),
+        })
         .collect::<Vec<_>>()
         .join("/")
 }
@@ -372,8 +494,8 @@ mod tests {
             file: "a.pdf".into(),
             ics: "NENC".into(),
             kind: "joint forward plan".into(),
-            title: String::new(),
             year: "2024".into(),
+            ..ManifestRow::default()
         });
         let id = identify(&p, None, &t);
         assert_eq!(
@@ -407,7 +529,7 @@ mod tests {
             "file,ics,kind,title,year\njfp.txt,Devon,jfp,,2024\nmissing.pdf,Devon,strategy,,\n",
         )
         .unwrap();
-        let plan = plan(dir.path()).unwrap();
+        let plan = plan(dir.path(), &PlanOptions::default()).unwrap();
         let files: Vec<&str> = plan.documents.iter().map(|d| d.file.as_str()).collect();
         assert_eq!(files, ["jfp.txt", "devon/strategy.md"]);
         assert_eq!(plan.documents[1].id, "devon/strategy");
@@ -417,11 +539,72 @@ mod tests {
     }
 
     #[test]
+    fn every_file_is_planned_once_and_links_to_folders_are_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("round");
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        std::fs::write(root.join("a.md"), "# A").unwrap();
+        std::fs::write(root.join("sub/b.md"), "# A").unwrap(); // same bytes as a.md
+        std::os::unix::fs::symlink("..", root.join("sub/up")).unwrap();
+        std::os::unix::fs::symlink("../a.md", root.join("sub/a-link.md")).unwrap();
+        std::fs::write(dir.path().join("outside.md"), "# Out").unwrap();
+        std::fs::write(
+            root.join(MANIFEST),
+            "file,ics,kind,title,year\na.md,Devon,jfp,,\n./a.md,Devon,jfp,,\n,,,,\n\
+             ../outside.md,Devon,jfp,,\n/etc/hostname,Devon,jfp,,\n",
+        )
+        .unwrap();
+        let plan = plan(&root, &PlanOptions::default()).unwrap();
+        let files: Vec<&str> = plan.documents.iter().map(|d| d.file.as_str()).collect();
+        assert_eq!(files, ["a.md", "sub/b.md"]);
+
+        let said = |list: &[PlanProblem]| -> Vec<String> {
+            list.iter()
+                .map(|p| format!("{}: {}", p.file, p.reason))
+                .collect()
+        };
+        let problems = said(&plan.problems);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].starts_with("../outside.md: manifest.csv row 5: outside the round"));
+        assert!(problems[1].starts_with("/etc/hostname: manifest.csv row 6: outside the round"));
+        let warnings = said(&plan.warnings);
+        for expected in [
+            "a.md: manifest.csv row 3: the same file as a.md",
+            "manifest.csv row 4: blank row",
+            "sub/up: a link to a folder; not followed",
+            "sub/a-link.md: the same file as a.md (a link)",
+            "sub/b.md: the same content as a.md; both are coded",
+        ] {
+            assert!(
+                warnings.iter().any(|w| w.starts_with(expected)),
+                "{expected:?} not in {warnings:?}"
+            );
+        }
+        assert_eq!(warnings.len(), 5, "{warnings:?}");
+
+        let allowed = plan_outside(&root);
+        assert!(allowed.documents.iter().any(|d| d.file == "../outside.md"));
+    }
+
+    fn plan_outside(root: &Path) -> Plan {
+        plan(
+            root,
+            &PlanOptions {
+                allow_outside: true,
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
     fn a_missing_or_empty_round_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(matches!(plan(dir.path()), Err(RoundError::Empty(_))));
         assert!(matches!(
-            plan(&dir.path().join("nope")),
+            plan(dir.path(), &PlanOptions::default()),
+            Err(RoundError::Empty(_))
+        ));
+        assert!(matches!(
+            plan(&dir.path().join("nope"), &PlanOptions::default()),
             Err(RoundError::Missing(_))
         ));
     }

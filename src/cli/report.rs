@@ -10,7 +10,7 @@ use anyhow::{bail, Context};
 use clap::Args;
 
 use super::run::{print_summary, status};
-use crate::report::{apply_thresholds, read_run, write_outputs};
+use crate::report::{apply_thresholds, read_run, write_outputs, StagedDir};
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
@@ -61,8 +61,16 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     apply_thresholds(&record, &mut passages);
     let load_secs = started.elapsed().as_secs_f64();
     let started = Instant::now();
-    write_outputs(&args.run_dir, &mut record, &passages)
+    // Rebuilt as a set, like a run: a kill leaves the old outputs whole.
+    let staged = StagedDir::begin(&args.run_dir)?;
+    write_outputs(staged.path(), &mut record, &passages)
         .with_context(|| format!("{}: cannot write the outputs", args.run_dir.display()))?;
+    staged.commit().with_context(|| {
+        format!(
+            "{}: cannot put the rebuilt outputs in place",
+            args.run_dir.display()
+        )
+    })?;
     print_summary(
         &record,
         &args.run_dir,

@@ -19,8 +19,8 @@ use crate::embed::ModelTokenizer;
 use crate::ingest::manifest::IcsTable;
 use crate::paths::project_file;
 use crate::pipeline::{self, Components, Progress, Settings};
-use crate::report::{default_out_dir, RunRecord};
-use crate::round::{self, Confidence};
+use crate::report::{default_out_dir, RunRecord, StagedDir};
+use crate::round::{self, Confidence, PlanOptions};
 use crate::segment::SegmentOptions;
 
 /// The round `run` codes when given none.
@@ -65,6 +65,19 @@ pub struct RunArgs {
     #[arg(long, default_value_t = 120)]
     timeout: u64,
 
+    /// Largest document read, in MB; a bigger file is that document's error.
+    #[arg(long, value_name = "MB", default_value_t = 50.0)]
+    max_file_mb: f64,
+
+    /// Most passages one document may yield; more is that document's error.
+    #[arg(long, default_value_t = pipeline::DEFAULT_MAX_PASSAGES as u64,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    max_passages: u64,
+
+    /// Read manifest rows that point outside the round folder (refused otherwise).
+    #[arg(long)]
+    allow_outside: bool,
+
     #[command(flatten)]
     encoder: EncoderArgs,
 
@@ -78,7 +91,24 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         .round
         .clone()
         .unwrap_or_else(|| project_file(SAMPLE_ROUND));
-    let plan = round::plan(&input)?;
+    if !(args.max_file_mb.is_finite() && args.max_file_mb > 0.0) {
+        anyhow::bail!(
+            "--max-file-mb {}: give a size in MB above 0",
+            args.max_file_mb
+        );
+    }
+    let out = match &args.out {
+        Some(dir) => dir.clone(),
+        None => default_out_dir(std::time::SystemTime::now()),
+    };
+    // Before any work: a destination that cannot take the run is found now.
+    let staged = StagedDir::begin(&out)?;
+    let plan = round::plan(
+        &input,
+        &PlanOptions {
+            allow_outside: args.allow_outside,
+        },
+    )?;
     let taxonomy_path = args
         .classifier
         .taxonomy
@@ -92,22 +122,15 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let ics = IcsTable::load(&ics_path)?;
     let tokenizer = ModelTokenizer::load(&args.encoder.request())?;
     let built = build_classifier(&args.classifier, &taxonomy, &args.encoder)?;
-    let out = match &args.out {
-        Some(dir) => dir.clone(),
-        None => default_out_dir(std::time::SystemTime::now()),
-    };
-    if out.exists() && !out.is_dir() {
-        anyhow::bail!("{}: --out must be a folder", out.display());
-    }
-    std::fs::create_dir_all(&out)
-        .with_context(|| format!("{}: cannot create the output folder", out.display()))?;
     let setup_secs = started.elapsed().as_secs_f64();
 
     let mut ingest = ingest_options(args.pdfium.clone(), args.pdf_engine);
     ingest.timeout = std::time::Duration::from_secs(args.timeout.max(1));
+    ingest.max_bytes = (args.max_file_mb * 1024.0 * 1024.0) as u64;
     let settings = Settings {
         round: shown(&input),
-        out: out.clone(),
+        out: staged.path().to_path_buf(),
+        max_passages: args.max_passages as usize,
         segment: SegmentOptions {
             max_tokens: (args.max_tokens as usize).min(built.max_tokens.unwrap_or(usize::MAX)),
         },
@@ -141,6 +164,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     };
     let bar = StageBar::new();
     let outcome = pipeline::run(&plan, &parts, &settings, &bar)?;
+    staged
+        .commit()
+        .with_context(|| format!("{}: cannot put the finished run in place", out.display()))?;
     print_summary(&outcome.record, &out, setup_secs, outcome.report_secs);
     Ok(status(&outcome.record))
 }
@@ -195,6 +221,12 @@ pub(crate) fn print_summary(record: &RunRecord, out: &Path, setup_secs: f64, rep
                 d.kind_confidence.as_str(),
                 d.kind_basis
             );
+        }
+    }
+    if !record.warnings.is_empty() {
+        eprintln!("warnings ({}; also in errors.csv):", record.warnings.len());
+        for w in &record.warnings {
+            eprintln!("  {}: {}", w.file, w.reason);
         }
     }
     if !record.errors.is_empty() {

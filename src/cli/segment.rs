@@ -24,9 +24,9 @@ pub struct SegmentArgs {
     #[arg(long)]
     json: bool,
 
-    /// Most tokens in a passage, counted by the encoder's tokenizer.
-    #[arg(long, default_value_t = 200)]
-    max_tokens: usize,
+    /// Most tokens in a passage, counted by the encoder's tokenizer (as for `run`).
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(16..=512))]
+    max_tokens: u64,
 
     /// libpdfium.so [default: PLANTHEMES_PDFIUM, then vendor/pdfium/].
     #[arg(long, value_name = "FILE")]
@@ -67,7 +67,7 @@ struct Out {
 
 pub fn run(args: &SegmentArgs) -> anyhow::Result<ExitCode> {
     let tokenizer = ModelTokenizer::load(&args.encoder.request())?;
-    let max_tokens = args.max_tokens.clamp(8, 256);
+    let max_tokens = args.max_tokens as usize;
     let bar = progress_bar(args.files.len() as u64, "reading");
     let started = Instant::now();
     let results = read_all(

@@ -248,8 +248,12 @@ pub fn infer_kind(text: &str) -> (DocKind, Confidence) {
 }
 
 /// One row of `manifest.csv`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct ManifestRow {
+    /// The row's line in the file (the header is line 1), for messages.
+    #[serde(skip)]
+    pub line: u64,
+    #[serde(default)]
     pub file: PathBuf,
     #[serde(default)]
     pub ics: String,
@@ -263,13 +267,73 @@ pub struct ManifestRow {
 
 /// Reads a manifest; errors name the row.
 pub fn read_manifest(path: &Path) -> anyhow::Result<Vec<ManifestRow>> {
-    let mut reader =
-        csv::Reader::from_path(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    reader
-        .deserialize()
-        .enumerate()
-        .map(|(i, r)| r.map_err(|e| anyhow::anyhow!("{}: row {}: {e}", path.display(), i + 2)))
-        .collect()
+    let file = std::fs::File::open(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    parse_manifest(file).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+/// Parses manifest CSV; errors name the line. Blank rows are kept (with an empty
+/// `file`) so the round can say it ignored them.
+pub fn parse_manifest(input: impl std::io::Read) -> anyhow::Result<Vec<ManifestRow>> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+    let headers = reader.headers()?.clone();
+    if !headers.iter().any(|h| h.trim() == "file") {
+        anyhow::bail!("line 1: no `file` column (expected file,ics,kind,title,year)");
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let mut record = record?;
+        let line = record.position().map_or(0, |p| p.line());
+        // A short row (`a.pdf,Devon`) leaves the rest blank, as a spreadsheet does.
+        while record.len() < headers.len() {
+            record.push_field("");
+        }
+        let mut row: ManifestRow = record
+            .deserialize(Some(&headers))
+            .map_err(|e| anyhow::anyhow!("line {line}: {e}"))?;
+        row.line = line;
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+/// What a manifest row says that the round cannot use as given: an ICS not in the
+/// table, a kind that is not one of ours, a year that is not a year.
+pub fn row_doubts(row: &ManifestRow, table: &IcsTable) -> Vec<String> {
+    let mut doubts = Vec::new();
+    let ics = row.ics.trim();
+    if !ics.is_empty() && table.lookup(ics).is_none() {
+        doubts.push(format!(
+            "ICS {ics:?} is not in the ICS table (corpus/ics.csv); kept as written"
+        ));
+    }
+    let kind = row.kind.trim();
+    if !kind.is_empty() && DocKind::parse(kind).is_none() {
+        doubts.push(format!(
+            "kind {kind:?} is not strategy, jfp, hwb or other; guessed from the document"
+        ));
+    }
+    let year = row.year.trim();
+    if !year.is_empty() && !is_year(year) {
+        doubts.push(format!(
+            "year {year:?} is not a year like 2024 or 2024/25; kept as written"
+        ));
+    }
+    doubts
+}
+
+/// `2024`, `2024/25`, `2024-25` or `2024/2025`, in 1990–2100.
+fn is_year(s: &str) -> bool {
+    let (Some(first), Some(rest)) = (s.get(..4), s.get(4..)) else {
+        return false;
+    };
+    let Ok(year) = first.parse::<u32>() else {
+        return false;
+    };
+    (1990..=2100).contains(&year)
+        && (rest.is_empty()
+            || rest.strip_prefix(['/', '-']).is_some_and(|r| {
+                (r.len() == 2 || r.len() == 4) && r.bytes().all(|b| b.is_ascii_digit())
+            }))
 }
 
 #[cfg(test)]
@@ -278,6 +342,49 @@ mod tests {
 
     fn table() -> IcsTable {
         IcsTable::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/ics.csv")).unwrap()
+    }
+
+    #[test]
+    fn manifest_rows_know_their_line_and_blank_rows_are_kept_to_be_reported() {
+        let rows = parse_manifest(
+            "file,ics,kind,title,year\na.pdf,Devon,jfp,,2024\n,,,,\n\"two\nlines.pdf\",NENC,hwb,,\nshort.pdf,Devon\n"
+                .as_bytes(),
+        )
+        .unwrap();
+        let lines: Vec<u64> = rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 3, 4, 6]);
+        assert!(rows[1].file.as_os_str().is_empty());
+        assert_eq!(rows[3].ics, "Devon");
+        assert_eq!(rows[3].kind, "");
+        assert!(parse_manifest("name,ics\na.pdf,Devon\n".as_bytes())
+            .unwrap_err()
+            .to_string()
+            .contains("no `file` column"));
+    }
+
+    #[test]
+    fn doubts_name_an_unknown_ics_kind_or_year() {
+        let t = table();
+        let row = |ics: &str, kind: &str, year: &str| ManifestRow {
+            file: "a.pdf".into(),
+            ics: ics.into(),
+            kind: kind.into(),
+            year: year.into(),
+            ..ManifestRow::default()
+        };
+        assert!(row_doubts(&row("Devon", "jfp", "2024/25"), &t).is_empty());
+        assert!(row_doubts(&row("", "", ""), &t).is_empty());
+        let doubts = row_doubts(&row("banana", "annual plan", "notayear"), &t);
+        assert_eq!(doubts.len(), 3, "{doubts:?}");
+        assert!(doubts[0].contains("\"banana\""));
+        assert!(doubts[1].contains("annual plan"));
+        assert!(doubts[2].contains("notayear"));
+        for bad in ["20é4", "1850", "2024/5", "2024/abcd", "202"] {
+            assert!(!is_year(bad), "{bad}");
+        }
+        for good in ["2024", "2023-24", "2023/2024"] {
+            assert!(is_year(good), "{good}");
+        }
     }
 
     #[test]

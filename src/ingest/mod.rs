@@ -103,6 +103,8 @@ pub enum Reason {
     Corrupt { format: String, detail: String },
     #[error("the PDF is encrypted with a password; save an unprotected copy")]
     Encrypted,
+    #[error("no readable text: {0}")]
+    NoContent(String),
     #[error("no text layer: scanned? ({pages} page(s) without extractable text; run OCR first)")]
     NoText { pages: usize },
     #[error("{0}")]
@@ -138,7 +140,13 @@ pub struct IngestOptions {
     /// `libpdfium.so`, when not found the usual way ([`pdfium_library`]).
     pub pdfium: Option<PathBuf>,
     pub pdf_engine: PdfEngine,
+    /// Largest file read, in bytes; bigger files fail at once with `TooLarge`.
+    pub max_bytes: u64,
 }
+
+/// The default per-document size limit: ten times the largest real plan we know
+/// (a 300-page strategy PDF with images is about 5 MB).
+pub const DEFAULT_MAX_BYTES: u64 = 50 * 1024 * 1024;
 
 impl Default for IngestOptions {
     fn default() -> Self {
@@ -148,9 +156,12 @@ impl Default for IngestOptions {
             memory_limit: 3 << 30,
             pdfium: None,
             pdf_engine: PdfEngine::Auto,
+            max_bytes: DEFAULT_MAX_BYTES,
         }
     }
 }
+
+const MB: f64 = 1024.0 * 1024.0;
 
 /// Reads one document.
 pub fn read(path: &Path, options: &IngestOptions) -> Result<Document, IngestError> {
@@ -158,6 +169,16 @@ pub fn read(path: &Path, options: &IngestOptions) -> Result<Document, IngestErro
         path: path.to_path_buf(),
         reason,
     };
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.len() > options.max_bytes {
+            return Err(fail(Reason::TooLarge(format!(
+                "the file is too large: {:.1} MB, over the per-document limit of {:.1} MB \
+                 (raise it with --max-file-mb)",
+                meta.len() as f64 / MB,
+                options.max_bytes as f64 / MB
+            ))));
+        }
+    }
     let format = detect::check(path).map_err(fail)?;
     let engine = |engine: PdfEngine| {
         let options = IngestOptions {
@@ -194,8 +215,12 @@ pub fn read(path: &Path, options: &IngestOptions) -> Result<Document, IngestErro
     }
     .map_err(fail)?;
     if document.pages.iter().all(|p| p.text.trim().is_empty()) {
-        return Err(fail(Reason::NoText {
-            pages: document.pages.len(),
+        return Err(fail(match format {
+            // "Scanned? Run OCR" is advice for page images, not for empty markup.
+            Format::Pdf => Reason::NoText {
+                pages: document.pages.len(),
+            },
+            _ => Reason::NoContent(format!("{} with no text", format.describe())),
         }));
     }
     Ok(document)

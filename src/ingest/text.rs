@@ -11,7 +11,8 @@ pub fn extract(path: &Path) -> Result<(Option<String>, Vec<Page>), Reason> {
     let text = decode(&bytes)?;
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let title = text
-        .lines()
+        .split('\u{0C}')
+        .flat_map(str::lines)
         .map(|l| l.trim().trim_start_matches('#').trim())
         .find(|l| !l.is_empty())
         .map(str::to_string);

@@ -10,6 +10,7 @@
 
 pub mod atomic;
 mod html;
+pub mod staged;
 
 use std::collections::BTreeMap;
 use std::io;
@@ -18,6 +19,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 pub use atomic::write_atomic;
+pub use staged::{StageError, StagedDir};
 
 use crate::aggregate::{aggregate, Coded, Coverage, NationalRow, Presence};
 use crate::classify::linear::DevMetrics;
@@ -65,7 +67,8 @@ pub struct DocumentRecord {
     pub note: Option<String>,
 }
 
-/// A document that could not be coded.
+/// A document that could not be coded (in `errors`), or a note on one that was (in
+/// `warnings`): both are rows of `errors.csv`, told apart by `severity`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorRecord {
     pub file: String,
@@ -163,6 +166,10 @@ pub struct RunRecord {
     pub counts: Counts,
     pub documents: Vec<DocumentRecord>,
     pub errors: Vec<ErrorRecord>,
+    /// What stopped nothing but should be known: manifest rows ignored or doubted,
+    /// files read once though reached twice, cleaning that held back.
+    #[serde(default)]
+    pub warnings: Vec<ErrorRecord>,
     /// National counts (derived; rewritten by every rebuild).
     #[serde(default, skip_deserializing)]
     pub national: Vec<NationalRow>,
@@ -354,9 +361,12 @@ pub fn write_outputs(
     })?;
     write_atomic(&dir.join("errors.csv"), |w| {
         let mut out = csv::Writer::from_writer(w);
-        out.write_record(["file", "reason"])?;
+        out.write_record(["file", "reason", "severity"])?;
         for e in &record.errors {
-            out.write_record([e.file.as_str(), &e.reason])?;
+            out.write_record([e.file.as_str(), &e.reason, "error"])?;
+        }
+        for w in &record.warnings {
+            out.write_record([w.file.as_str(), &w.reason, "warning"])?;
         }
         out.flush()
     })?;
@@ -505,6 +515,10 @@ mod tests {
             errors: vec![ErrorRecord {
                 file: "bad.pdf".into(),
                 reason: "corrupt </script> PDF".into(),
+            }],
+            warnings: vec![ErrorRecord {
+                file: "manifest.csv row 3".into(),
+                reason: "blank row (no file); ignored".into(),
             }],
             national: Vec::new(),
         }

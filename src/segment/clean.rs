@@ -19,6 +19,9 @@ pub struct Cleaned {
     pub text: String,
     /// `(page number, byte offset of its first character)`, ascending.
     pub page_starts: Vec<(u32, usize)>,
+    /// Said when cleaning had to hold back: the running-header rule would have
+    /// removed most of the document, so its repeated lines were kept.
+    pub warning: Option<String>,
 }
 
 impl Cleaned {
@@ -112,9 +115,20 @@ fn zone_lines(lines: &[&str]) -> Vec<usize> {
     zone
 }
 
+/// The share of a document's text the running-line rule may remove before it is
+/// judged wrong (a document whose every page is the same line is not all header).
+const MAX_RUNNING_SHARE: f64 = 0.9;
+
+fn visible_chars(pages: &[String]) -> usize {
+    pages
+        .iter()
+        .map(|p| p.chars().filter(|c| !c.is_whitespace()).count())
+        .sum()
+}
+
 /// Removes lines that repeat at the top or bottom of most pages, and bare page numbers
 /// there.
-fn strip_running_lines(pages: &[String]) -> Vec<String> {
+fn strip_running_lines(pages: &[String], repeated_too: bool) -> Vec<String> {
     let mut counts: HashMap<String, usize> = HashMap::new();
     for page in pages {
         let lines: Vec<&str> = page.lines().collect();
@@ -126,8 +140,9 @@ fn strip_running_lines(pages: &[String]) -> Vec<String> {
             *counts.entry(k).or_default() += 1;
         }
     }
-    let repeated =
-        |key: &str| pages.len() >= 3 && counts.get(key).copied().unwrap_or(0) * 2 > pages.len();
+    let repeated = |key: &str| {
+        repeated_too && pages.len() >= 3 && counts.get(key).copied().unwrap_or(0) * 2 > pages.len()
+    };
     pages
         .iter()
         .map(|page| {
@@ -194,7 +209,17 @@ fn unwrap(text: &str) -> String {
 /// Cleans a document's pages into one text.
 pub fn clean(pages: &[Page], lexicon: &dyn Lexicon) -> Cleaned {
     let normalised: Vec<String> = pages.iter().map(|p| normalise_chars(&p.text)).collect();
-    let stripped = strip_running_lines(&normalised);
+    let mut stripped = strip_running_lines(&normalised, true);
+    let mut warning = None;
+    let before = visible_chars(&normalised);
+    let removed = before.saturating_sub(visible_chars(&stripped));
+    if before > 0 && removed as f64 > MAX_RUNNING_SHARE * before as f64 {
+        warning = Some(format!(
+            "the running-header rule would have removed {:.0}% of the text; its repeated lines were kept",
+            100.0 * removed as f64 / before as f64
+        ));
+        stripped = strip_running_lines(&normalised, false);
+    }
     let known: HashSet<String> = stripped
         .iter()
         .flat_map(|p| {
@@ -225,7 +250,11 @@ pub fn clean(pages: &[Page], lexicon: &dyn Lexicon) -> Cleaned {
     if page_starts.is_empty() {
         page_starts.push((pages.first().map_or(1, |p| p.number), 0));
     }
-    Cleaned { text, page_starts }
+    Cleaned {
+        text,
+        page_starts,
+        warning,
+    }
 }
 
 #[cfg(test)]
@@ -258,6 +287,24 @@ mod tests {
         assert_eq!(c.page_at(0), 1);
         assert_eq!(c.page_at(c.text.find("housing").unwrap()), 2);
         assert_eq!(c.page_at(c.text.len() - 1), 3);
+    }
+
+    #[test]
+    fn never_removes_a_whole_document_as_running_header() {
+        let same: Vec<&str> = vec!["Draft for the board, not for circulation"; 50];
+        let c = clean(&pages(&same), &NoLexicon);
+        assert_eq!(c.text.matches("Draft for the board").count(), 50);
+        assert!(
+            c.warning.as_deref().unwrap().contains("100%"),
+            "{:?}",
+            c.warning
+        );
+
+        // Page numbers alone still go, and an ordinary document has no warning.
+        let p = pages(&["Housing first.\n1", "Jobs second.\n2", "Air third.\n3"]);
+        let c = clean(&p, &NoLexicon);
+        assert_eq!(c.text, "Housing first.\n\nJobs second.\n\nAir third.");
+        assert_eq!(c.warning, None);
     }
 
     #[test]
