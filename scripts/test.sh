@@ -11,7 +11,8 @@ scripts/setup-pdfium.sh
 
 # Unit tests, integration tests (the real binary, the real model) and the benches
 # run once each in test mode, so they cannot rot.
-cargo test --all-targets --locked
+# The fuzz targets (tests/integration/fuzz.rs) run 30 s each here.
+PLANTHEMES_FUZZ_SECS="${PLANTHEMES_FUZZ_SECS:-30}" cargo test --all-targets --locked
 
 # The HTML report in a real browser (installs Debian's chromium and playwright-core).
 scripts/browser-test.sh

@@ -172,7 +172,7 @@ pub fn read(path: &Path, options: &IngestOptions) -> Result<Document, IngestErro
     if let Ok(meta) = std::fs::metadata(path) {
         if meta.len() > options.max_bytes {
             return Err(fail(Reason::TooLarge(format!(
-                "the file is too large: {:.1} MB, over the per-document limit of {:.1} MB \
+                "the file is too large: {:.2} MB, over the per-document limit of {:.2} MB \
                  (raise it with --max-file-mb)",
                 meta.len() as f64 / MB,
                 options.max_bytes as f64 / MB

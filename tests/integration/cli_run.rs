@@ -9,6 +9,8 @@ use std::time::Instant;
 
 use serde_json::Value;
 
+use planthemes::report::OUTPUTS;
+
 use crate::support::{planthemes, real_model_dir, stderr};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
@@ -459,7 +461,9 @@ fn killing_a_run_part_way_leaves_no_truncated_output() {
     assert_outputs_whole(&out);
 
     // Kill at points spread over a whole run, with more of them near the end, where
-    // the outputs are written.
+    // the outputs are written and the staged folder is renamed into place. After each
+    // kill the folder is the previous run, whole, or (killed between the two renames)
+    // absent until the next run puts the previous one back.
     for fraction in [0.1, 0.3, 0.5, 0.7, 0.8, 0.85, 0.9, 0.93, 0.96, 0.98, 1.0] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_planthemes"))
             .args(args(&out))
@@ -471,27 +475,54 @@ fn killing_a_run_part_way_leaves_no_truncated_output() {
         std::thread::sleep(whole.mul_f64(fraction));
         let _ = child.kill();
         let _ = child.wait();
-        assert_outputs_whole(&out);
+        if out.exists() {
+            assert_outputs_whole(&out);
+            for name in OUTPUTS {
+                assert!(out.join(name).is_file(), "{name} is missing after a kill");
+            }
+        }
+        // A run killed before it finished leaves only a hidden staging folder, which
+        // is no run: `report` refuses it.
+        for entry in std::fs::read_dir(out.parent().unwrap()).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name.starts_with(".killed-run.staging-") {
+                let report = planthemes(Path::new(ROOT), &["report", path.to_str().unwrap()]);
+                assert_eq!(report.status.code(), Some(2), "{}", stderr(&report));
+                assert!(
+                    stderr(&report).contains("finished run folder"),
+                    "{}",
+                    stderr(&report)
+                );
+            }
+        }
     }
 
-    // A run after the kills finishes cleanly and leaves no temporaries.
+    // A run after the kills finishes cleanly and leaves no temporaries, inside the
+    // folder or beside it.
     let last = planthemes(
         Path::new(ROOT),
         &args(&out).iter().map(String::as_str).collect::<Vec<_>>(),
     );
     assert!(last.status.success(), "{}", stderr(&last));
     assert_outputs_whole(&out);
-    let hidden = std::fs::read_dir(&out)
-        .unwrap()
-        .filter(|e| {
-            e.as_ref()
-                .unwrap()
-                .file_name()
-                .to_string_lossy()
-                .starts_with('.')
-        })
-        .count();
-    assert_eq!(hidden, 0);
+    let hidden = |dir: &Path| {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .filter(|e| {
+                let name = e
+                    .as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned();
+                name.starts_with('.') && name.contains("killed-run")
+                    || dir == out && name.starts_with('.')
+            })
+            .count()
+    };
+    assert_eq!(hidden(&out), 0);
+    assert_eq!(hidden(out.parent().unwrap()), 0);
 }
 
 #[test]

@@ -6,6 +6,8 @@ mod cli_embed;
 mod cli_run;
 mod corpus;
 mod encoder_tiny;
+mod fuzz;
+mod hostile;
 mod ingest;
 mod parity;
 mod segment_props;

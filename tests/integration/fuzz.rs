@@ -1,0 +1,197 @@
+//! Fuzz targets, run for a time budget rather than a number of cases: hostile text
+//! through the segmenter (cleaner, block finder, packer), and hostile bytes through the
+//! manifest reader and the round planner. A failure is shrunk by proptest and printed
+//! with the seed that found it.
+//!
+//! `PLANTHEMES_FUZZ_SECS` sets each target's budget (default 5 s; `scripts/test.sh`
+//! gives 30 s; a long run: `PLANTHEMES_FUZZ_SECS=600 cargo test --test integration
+//! fuzz_ -- --nocapture`). `PLANTHEMES_FUZZ_SEED` repeats a run.
+
+use std::time::{Duration, Instant};
+
+use planthemes::ingest::manifest::{parse_manifest, row_doubts, IcsTable};
+use planthemes::ingest::{Document, Format, Page};
+use planthemes::round::{plan, PlanOptions};
+use planthemes::segment::{split, NoLexicon, SegmentOptions, WordCount};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+
+fn budget() -> Duration {
+    let secs = std::env::var("PLANTHEMES_FUZZ_SECS")
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .unwrap_or(5.0);
+    Duration::from_secs_f64(secs)
+}
+
+fn seed() -> u64 {
+    std::env::var("PLANTHEMES_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(1, |d| d.as_nanos() as u64)
+        })
+}
+
+/// Runs `test` on values of `strategy` until the budget is spent; panics with the
+/// shrunk failing value and the seed.
+fn fuzz<S: Strategy>(name: &str, strategy: S, test: impl Fn(S::Value) -> Result<(), TestCaseError>)
+where
+    S::Value: std::fmt::Debug,
+{
+    let seed = seed();
+    let mut bytes = [0u8; 32];
+    bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    let mut runner = TestRunner::new_with_rng(
+        Config {
+            failure_persistence: None,
+            ..Config::default()
+        },
+        TestRng::from_seed(RngAlgorithm::ChaCha, &bytes),
+    );
+    let started = Instant::now();
+    let mut cases = 0u64;
+    while started.elapsed() < budget() {
+        let tree = strategy
+            .new_tree(&mut runner)
+            .unwrap_or_else(|e| panic!("{name}: cannot generate a case: {e}"));
+        if let Err(e) = runner.run_one(tree, &test) {
+            panic!("{name} (PLANTHEMES_FUZZ_SEED={seed}, after {cases} cases): {e}");
+        }
+        cases += 1;
+    }
+    eprintln!(
+        "{name}: {cases} cases in {:.0} s without a failure (seed {seed})",
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// Text as hostile extractors produce it: any characters, control characters, form
+/// feeds, very long lines and words, repeated lines, bullets, headings and bars.
+fn hostile_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        4 => "[A-Za-z]{1,12}",
+        2 => Just(" ".to_string()),
+        2 => Just("\n".to_string()),
+        1 => Just("\n\n".to_string()),
+        1 => "\\PC{1,8}",
+        1 => "[\\x00-\\x1f\\x7f\u{00ad}\u{200b}\u{feff}\u{fb01}\u{2}]{1,4}",
+        1 => Just("\n• ".to_string()),
+        1 => Just("\n# ".to_string()),
+        1 => Just(" | ".to_string()),
+        1 => Just("-\n".to_string()),
+        1 => "[0-9]{1,6}",
+        1 => "[a-z]{40,400}",
+        1 => Just("Page 3 of 9\n".to_string()),
+        1 => Just("OFFICIAL – Joint Forward Plan\n".repeat(5)),
+    ];
+    prop::collection::vec(piece, 0..400).prop_map(|v| v.concat())
+}
+
+#[test]
+fn fuzz_segmenter_keeps_spans_pages_and_ids_sound() {
+    let pages = prop::collection::vec(hostile_text(), 1..12);
+    fuzz(
+        "segmenter",
+        (pages, 16usize..=512),
+        |(pages, max_tokens)| {
+            let doc = Document {
+                id: "doc".into(),
+                path: "doc.txt".into(),
+                format: Format::Text,
+                title: None,
+                pages: pages
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, text)| Page {
+                        number: i as u32 + 1,
+                        text,
+                    })
+                    .collect(),
+                note: None,
+            };
+            let seg = split(&doc, &WordCount, &NoLexicon, &SegmentOptions { max_tokens });
+            let text = &seg.cleaned.text;
+            let last_page = doc.pages.len() as u32;
+            let mut ids = std::collections::HashSet::new();
+            for p in &seg.passages {
+                let [start, end] = p.span;
+                prop_assert!(start < end && end <= text.len());
+                prop_assert_eq!(&text[start..end], p.text.as_str());
+                prop_assert!(!p.text.trim().is_empty());
+                prop_assert!(1 <= p.page_first && p.page_first <= p.page_last);
+                prop_assert!(p.page_last <= last_page);
+                prop_assert!(ids.insert(p.id.clone()), "duplicate id {}", p.id);
+            }
+            // The running-header rule never leaves nothing of a document with text.
+            let visible = |s: &str| s.chars().any(|c| !c.is_whitespace() && !c.is_control());
+            if doc.pages.iter().any(|p| visible(&p.text)) && seg.cleaned.warning.is_some() {
+                prop_assert!(visible(text));
+            }
+            Ok(())
+        },
+    );
+}
+
+/// Manifest bytes: well-formed rows mixed with hostile fields and raw bytes.
+fn hostile_manifest() -> impl Strategy<Value = Vec<u8>> {
+    let field = prop_oneof![
+        3 => "[a-z]{1,8}\\.(md|pdf|txt)",
+        1 => Just(String::new()),
+        1 => Just("../outside.md".to_string()),
+        1 => Just("/etc/hostname".to_string()),
+        1 => Just("sub/../a.md".to_string()),
+        1 => Just("a.md".to_string()),
+        1 => Just("\"quoted, with comma\"".to_string()),
+        1 => "\\PC{0,12}",
+        1 => "[0-9]{1,6}(/[0-9]{1,4})?",
+    ];
+    let row = prop::collection::vec(field, 0..8).prop_map(|f| f.join(","));
+    let body = prop::collection::vec(row, 0..20).prop_map(|rows| rows.join("\n"));
+    let raw = prop::collection::vec(any::<u8>(), 0..200);
+    (body, raw, any::<bool>()).prop_map(|(body, raw, with_raw)| {
+        let mut bytes = b"file,ics,kind,title,year\n".to_vec();
+        bytes.extend_from_slice(body.as_bytes());
+        if with_raw {
+            bytes.extend_from_slice(&raw);
+        }
+        bytes
+    })
+}
+
+#[test]
+fn fuzz_manifest_reader_and_planner_never_panic_or_leave_the_round() {
+    let table =
+        IcsTable::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/ics.csv"))
+            .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let round = tmp.path().join("round");
+    std::fs::create_dir_all(round.join("sub")).unwrap();
+    std::fs::write(round.join("a.md"), "# A\n\nText.").unwrap();
+    std::fs::write(round.join("sub/b.txt"), "B").unwrap();
+    std::fs::write(tmp.path().join("outside.md"), "out").unwrap();
+    let canonical_round = round.canonicalize().unwrap();
+    fuzz("manifest", hostile_manifest(), |bytes| {
+        if let Ok(rows) = parse_manifest(bytes.as_slice()) {
+            for row in &rows {
+                let _ = row_doubts(row, &table);
+            }
+        }
+        std::fs::write(round.join("manifest.csv"), &bytes).unwrap();
+        if let Ok(plan) = plan(&round, &PlanOptions::default()) {
+            let mut seen = std::collections::HashSet::new();
+            for doc in &plan.documents {
+                let canonical = doc.path.canonicalize().unwrap();
+                prop_assert!(
+                    canonical.starts_with(&canonical_round),
+                    "{:?} is outside",
+                    doc.path
+                );
+                prop_assert!(seen.insert(canonical), "{:?} planned twice", doc.path);
+            }
+        }
+        Ok(())
+    });
+}
