@@ -236,13 +236,18 @@ fn init_logging(verbose: u8) {
 pub(crate) fn ingest_options(
     pdfium: Option<PathBuf>,
     pdf_engine: crate::ingest::PdfEngine,
-) -> crate::ingest::IngestOptions {
-    crate::ingest::IngestOptions {
+    max_file_mb: f64,
+) -> anyhow::Result<crate::ingest::IngestOptions> {
+    if !(max_file_mb.is_finite() && max_file_mb > 0.0) {
+        anyhow::bail!("--max-file-mb {max_file_mb}: give a size in MB above 0");
+    }
+    Ok(crate::ingest::IngestOptions {
         worker: std::env::current_exe().ok(),
         pdfium,
         pdf_engine,
+        max_bytes: (max_file_mb * 1024.0 * 1024.0) as u64,
         ..crate::ingest::IngestOptions::default()
-    }
+    })
 }
 
 /// A progress bar on stderr; hidden when stderr is not a terminal (pipes, CI).

@@ -91,12 +91,8 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         .round
         .clone()
         .unwrap_or_else(|| project_file(SAMPLE_ROUND));
-    if !(args.max_file_mb.is_finite() && args.max_file_mb > 0.0) {
-        anyhow::bail!(
-            "--max-file-mb {}: give a size in MB above 0",
-            args.max_file_mb
-        );
-    }
+    let mut ingest = ingest_options(args.pdfium.clone(), args.pdf_engine, args.max_file_mb)?;
+    ingest.timeout = std::time::Duration::from_secs(args.timeout.max(1));
     let out = match &args.out {
         Some(dir) => dir.clone(),
         None => default_out_dir(std::time::SystemTime::now()),
@@ -124,9 +120,6 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let built = build_classifier(&args.classifier, &taxonomy, &args.encoder)?;
     let setup_secs = started.elapsed().as_secs_f64();
 
-    let mut ingest = ingest_options(args.pdfium.clone(), args.pdf_engine);
-    ingest.timeout = std::time::Duration::from_secs(args.timeout.max(1));
-    ingest.max_bytes = (args.max_file_mb * 1024.0 * 1024.0) as u64;
     let settings = Settings {
         round: shown(&input),
         out: staged.path().to_path_buf(),

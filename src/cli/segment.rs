@@ -37,6 +37,10 @@ pub struct SegmentArgs {
     #[arg(long, default_value = "auto", value_name = "ENGINE")]
     pdf_engine: crate::ingest::PdfEngine,
 
+    /// Largest document read, in MB; a bigger file is that document's error.
+    #[arg(long, value_name = "MB", default_value_t = 50.0)]
+    max_file_mb: f64,
+
     #[command(flatten)]
     encoder: EncoderArgs,
 }
@@ -72,7 +76,7 @@ pub fn run(args: &SegmentArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let results = read_all(
         &args.files,
-        &ingest_options(args.pdfium.clone(), args.pdf_engine),
+        &ingest_options(args.pdfium.clone(), args.pdf_engine, args.max_file_mb)?,
         &|| bar.inc(1),
     );
     let read_secs = started.elapsed().as_secs_f64();

@@ -8,14 +8,20 @@ use super::{Page, Reason};
 
 pub fn extract(path: &Path) -> Result<(Option<String>, Vec<Page>), Reason> {
     let bytes = std::fs::read(path).map_err(|e| Reason::Io(e.to_string()))?;
-    let text = decode(&bytes)?;
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    // One copy of a large file at a time: the bytes become the text where they can.
+    let mut text = decode_owned(bytes)?;
+    if text.contains('\r') {
+        text = text.replace("\r\n", "\n").replace('\r', "\n");
+    }
     let title = text
         .split('\u{0C}')
         .flat_map(str::lines)
         .map(|l| l.trim().trim_start_matches('#').trim())
         .find(|l| !l.is_empty())
         .map(str::to_string);
+    if !text.contains('\u{0C}') {
+        return Ok((title, vec![Page { number: 1, text }]));
+    }
     let pages = text
         .split('\u{0C}')
         .enumerate()
@@ -25,6 +31,17 @@ pub fn extract(path: &Path) -> Result<(Option<String>, Vec<Page>), Reason> {
         })
         .collect();
     Ok((title, pages))
+}
+
+/// [`decode`], reusing the buffer when the bytes are UTF-8 already.
+fn decode_owned(bytes: Vec<u8>) -> Result<String, Reason> {
+    if encoding_rs::Encoding::for_bom(&bytes).is_some() {
+        return decode(&bytes);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(not_utf8) => decode(not_utf8.as_bytes()),
+    }
 }
 
 /// Decodes text bytes, saying why when it cannot.

@@ -119,16 +119,21 @@ fn zone_lines(lines: &[&str]) -> Vec<usize> {
 /// judged wrong (a document whose every page is the same line is not all header).
 const MAX_RUNNING_SHARE: f64 = 0.9;
 
-fn visible_chars(pages: &[String]) -> usize {
-    pages
-        .iter()
-        .map(|p| p.chars().filter(|c| !c.is_whitespace()).count())
-        .sum()
+fn visible_chars(text: &str) -> usize {
+    text.chars().filter(|c| !c.is_whitespace()).count()
 }
 
-/// Removes lines that repeat at the top or bottom of most pages, and bare page numbers
-/// there.
-fn strip_running_lines(pages: &[String], repeated_too: bool) -> Vec<String> {
+/// Why a line at the top or bottom of a page is furniture, not text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Running {
+    PageNumber,
+    /// The same line (digits aside) at the top or bottom of most pages.
+    Repeated,
+}
+
+/// Per page, the indices of its lines that are running lines, and why. Only the first
+/// and last `ZONE` non-empty lines of a page can be.
+fn running_lines(pages: &[String]) -> Vec<Vec<(usize, Running)>> {
     let mut counts: HashMap<String, usize> = HashMap::new();
     for page in pages {
         let lines: Vec<&str> = page.lines().collect();
@@ -140,41 +145,91 @@ fn strip_running_lines(pages: &[String], repeated_too: bool) -> Vec<String> {
             *counts.entry(k).or_default() += 1;
         }
     }
-    let repeated = |key: &str| {
-        repeated_too && pages.len() >= 3 && counts.get(key).copied().unwrap_or(0) * 2 > pages.len()
-    };
+    let repeated =
+        |key: &str| pages.len() >= 3 && counts.get(key).copied().unwrap_or(0) * 2 > pages.len();
     pages
         .iter()
         .map(|page| {
             let lines: Vec<&str> = page.lines().collect();
-            let zone: HashSet<usize> = zone_lines(&lines).into_iter().collect();
-            lines
-                .iter()
-                .enumerate()
-                .filter(|(i, l)| {
-                    !(zone.contains(i) && (PAGE_NUMBER.is_match(l) || repeated(&line_key(l))))
+            zone_lines(&lines)
+                .into_iter()
+                .filter_map(|i| {
+                    if PAGE_NUMBER.is_match(lines[i]) {
+                        Some((i, Running::PageNumber))
+                    } else if repeated(&line_key(lines[i])) {
+                        Some((i, Running::Repeated))
+                    } else {
+                        None
+                    }
                 })
-                .map(|(_, l)| *l)
-                .collect::<Vec<_>>()
-                .join("\n")
+                .collect()
         })
         .collect()
 }
 
+/// Removes running headers, footers and page numbers. Repeated lines are kept when
+/// they would take more than [`MAX_RUNNING_SHARE`] of the text (then the second value
+/// says so): a document whose every page is the same line is not all header.
+fn strip_running_lines(pages: &[String]) -> (Vec<String>, Option<String>) {
+    let mut running = running_lines(pages);
+    let chars_of = |kind: Running| -> usize {
+        pages
+            .iter()
+            .zip(&running)
+            .map(|(page, marks)| {
+                let lines: Vec<&str> = page.lines().collect();
+                marks
+                    .iter()
+                    .filter(|(_, k)| *k == kind)
+                    .map(|&(i, _)| visible_chars(lines[i]))
+                    .sum::<usize>()
+            })
+            .sum()
+    };
+    let text =
+        pages.iter().map(|p| visible_chars(p)).sum::<usize>() - chars_of(Running::PageNumber);
+    let repeated = chars_of(Running::Repeated);
+    let mut warning = None;
+    if text > 0 && repeated as f64 > MAX_RUNNING_SHARE * text as f64 {
+        warning = Some(format!(
+            "the running-header rule would have removed {:.0}% of the text; its repeated lines were kept",
+            100.0 * repeated as f64 / text as f64
+        ));
+        for marks in &mut running {
+            marks.retain(|(_, k)| *k != Running::Repeated);
+        }
+    }
+    let stripped = pages
+        .iter()
+        .zip(&running)
+        .map(|(page, marks)| {
+            page.lines()
+                .enumerate()
+                .filter(|(i, _)| !marks.iter().any(|(m, _)| m == i))
+                .map(|(_, l)| l)
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .collect();
+    (stripped, warning)
+}
+
 /// `re-⏎quires` → `requires` when the joined word is known; otherwise the hyphen stays
 /// (`same-⏎day` → `same-day`).
-fn dehyphenate(text: &str, known: &HashSet<String>, lexicon: &dyn Lexicon) -> String {
-    HYPHEN_BREAK
-        .replace_all(text, |c: &regex::Captures<'_>| {
-            let joined = format!("{}{}", &c[1], &c[2]);
-            let lower = joined.to_lowercase();
-            if known.contains(&lower) || lexicon.is_word(&lower) {
-                joined
-            } else {
-                format!("{}-{}", &c[1], &c[2])
-            }
-        })
-        .into_owned()
+fn dehyphenate<'t>(
+    text: &'t str,
+    known: &HashSet<String>,
+    lexicon: &dyn Lexicon,
+) -> std::borrow::Cow<'t, str> {
+    HYPHEN_BREAK.replace_all(text, |c: &regex::Captures<'_>| {
+        let joined = format!("{}{}", &c[1], &c[2]);
+        let lower = joined.to_lowercase();
+        if known.contains(&lower) || lexicon.is_word(&lower) {
+            joined
+        } else {
+            format!("{}-{}", &c[1], &c[2])
+        }
+    })
 }
 
 fn is_structural(line: &str) -> bool {
@@ -209,30 +264,25 @@ fn unwrap(text: &str) -> String {
 /// Cleans a document's pages into one text.
 pub fn clean(pages: &[Page], lexicon: &dyn Lexicon) -> Cleaned {
     let normalised: Vec<String> = pages.iter().map(|p| normalise_chars(&p.text)).collect();
-    let mut stripped = strip_running_lines(&normalised, true);
-    let mut warning = None;
-    let before = visible_chars(&normalised);
-    let removed = before.saturating_sub(visible_chars(&stripped));
-    if before > 0 && removed as f64 > MAX_RUNNING_SHARE * before as f64 {
-        warning = Some(format!(
-            "the running-header rule would have removed {:.0}% of the text; its repeated lines were kept",
-            100.0 * removed as f64 / before as f64
-        ));
-        stripped = strip_running_lines(&normalised, false);
+    let (stripped, warning) = strip_running_lines(&normalised);
+    drop(normalised);
+    // The document's own words (a set, filled word by word: a large document must
+    // not hold a list of every word it has).
+    let mut known: HashSet<String> = HashSet::new();
+    for page in &stripped {
+        for word in WORD.find_iter(page) {
+            let word = word.as_str();
+            if !known.contains(word) {
+                known.insert(word.to_lowercase());
+            }
+        }
     }
-    let known: HashSet<String> = stripped
-        .iter()
-        .flat_map(|p| {
-            WORD.find_iter(p)
-                .map(|m| m.as_str().to_lowercase())
-                .collect::<Vec<_>>()
-        })
-        .collect();
 
     let mut text = String::new();
     let mut page_starts = Vec::new();
-    for (page, body) in pages.iter().zip(&stripped) {
-        let body = unwrap(&dehyphenate(body, &known, lexicon));
+    // Each page's copies are dropped as soon as it is appended.
+    for (page, body) in pages.iter().zip(stripped) {
+        let body = unwrap(&dehyphenate(&body, &known, lexicon));
         if body.is_empty() {
             continue;
         }
@@ -245,7 +295,11 @@ pub fn clean(pages: &[Page], lexicon: &dyn Lexicon) -> Cleaned {
             text.push_str(if ends_open && starts_low { " " } else { "\n\n" });
         }
         page_starts.push((page.number, text.len()));
-        text.push_str(&body);
+        if text.is_empty() {
+            text = body;
+        } else {
+            text.push_str(&body);
+        }
     }
     if page_starts.is_empty() {
         page_starts.push((pages.first().map_or(1, |p| p.number), 0));
