@@ -95,6 +95,10 @@ pub enum RunError {
     },
 }
 
+/// Distinct passages embedded and classified together: enough for the encoder's
+/// length-sorted batches, few enough that their vectors stay small (about 50 MB).
+const SCORE_CHUNK: usize = 8192;
+
 /// The default for [`Settings::max_passages`]: a 1,000-page plan gives about 5,000.
 pub const DEFAULT_MAX_PASSAGES: usize = 20_000;
 
@@ -211,51 +215,71 @@ pub fn run(
         }
     }
 
-    // Embed.
+    // Embed and classify a chunk of distinct texts at a time, so that memory holds a
+    // round's scores, not its vectors (a 175,000-passage document would need 1 GB of
+    // them). Identical passages (a boilerplate paragraph in every plan of a system, a
+    // document in the round twice) are embedded and scored once.
     let texts: Vec<&str> = passages.iter().map(|(_, p)| p.text.as_str()).collect();
-    let vectors = if parts.classifier.needs_embeddings() {
+    let (unique, slot) = dedupe(&texts);
+    let encoder = if parts.classifier.needs_embeddings() {
         let encoder = match parts.cache {
             Some(cached) => Some(cached as &dyn Encoder),
             None => parts.encoder,
         };
-        let encoder = encoder.ok_or_else(|| {
+        Some(encoder.ok_or_else(|| {
             crate::classify::ClassifyError::NoEmbedding(parts.classifier.name().to_string())
-        })?;
-        let started = Instant::now();
-        // Identical passages (a boilerplate paragraph in every plan of a system, a
-        // document in the round twice) are embedded once.
-        let (unique, slot) = dedupe(&texts);
-        progress.stage("embedding", unique.len() as u64);
-        let encoded = encoder.encode_observed(&unique, &|n| progress.set(n as u64))?;
-        if !encoded.truncated.is_empty() {
-            tracing::warn!(
-                "{} passage(s) were longer than the encoder's {} tokens and were truncated",
-                encoded.truncated.len(),
-                encoder.max_tokens()
-            );
-        }
-        timings.push(("embed".to_string(), started.elapsed().as_secs_f64()));
-        slot.iter().map(|&u| encoded.vectors[u].clone()).collect()
+        })?)
     } else {
-        Vec::new()
+        None
     };
-
-    // Classify.
-    let started = Instant::now();
-    progress.stage("classifying", texts.len() as u64);
-    let inputs: Vec<Input<'_>> = texts
-        .iter()
-        .enumerate()
-        .map(|(i, text)| Input {
-            text,
-            embedding: vectors.get(i).map(Vec::as_slice),
-        })
-        .collect();
-    let scores = parts.classifier.score(&inputs)?;
-    progress.set(texts.len() as u64);
-    timings.push(("classify".to_string(), started.elapsed().as_secs_f64()));
-    drop(inputs);
-    drop(vectors);
+    progress.stage(
+        if encoder.is_some() {
+            "embedding and classifying"
+        } else {
+            "classifying"
+        },
+        unique.len() as u64,
+    );
+    let mut unique_scores: Vec<Vec<f32>> = Vec::with_capacity(unique.len());
+    let (mut embed_secs, mut classify_secs, mut truncated) = (0.0, 0.0, 0);
+    for chunk in unique.chunks(SCORE_CHUNK) {
+        let done = unique_scores.len();
+        let vectors = match encoder {
+            Some(encoder) => {
+                let started = Instant::now();
+                let encoded =
+                    encoder.encode_observed(chunk, &|n| progress.set((done + n) as u64))?;
+                truncated += encoded.truncated.len();
+                embed_secs += started.elapsed().as_secs_f64();
+                encoded.vectors
+            }
+            None => Vec::new(),
+        };
+        let started = Instant::now();
+        let inputs: Vec<Input<'_>> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, text)| Input {
+                text,
+                embedding: vectors.get(i).map(Vec::as_slice),
+            })
+            .collect();
+        unique_scores.extend(parts.classifier.score(&inputs)?);
+        classify_secs += started.elapsed().as_secs_f64();
+        progress.set(unique_scores.len() as u64);
+    }
+    if let (Some(encoder), true) = (encoder, truncated > 0) {
+        tracing::warn!(
+            "{truncated} passage(s) were longer than the encoder's {} tokens and were truncated",
+            encoder.max_tokens()
+        );
+    }
+    if encoder.is_some() {
+        timings.push(("embed".to_string(), embed_secs));
+    }
+    timings.push(("classify".to_string(), classify_secs));
+    let scores: Vec<Vec<f32>> = slot.iter().map(|&u| unique_scores[u].clone()).collect();
+    drop(unique_scores);
 
     let label_ids: Vec<String> = parts.classifier.labels().to_vec();
     let mut records: Vec<PassageRecord> = passages
