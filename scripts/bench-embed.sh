@@ -19,7 +19,7 @@ echo "workload: $(wc -l < benches/data/bench_passages.jsonl) passages, batch 32,
 rates=()
 for i in $(seq 1 "$runs"); do
   line=$(./target/release/planthemes embed --no-cache --input benches/data/bench_passages.jsonl \
-           --output "$out/vectors.jsonl" --batch-size 32 --truncate 2>&1 | grep '^embedded')
+           --out "$out/vectors.jsonl" --batch-size 32 --truncate 2>&1 | grep '^embedded')
   pps=$(sed -E 's/.*\(([0-9.]+) passages\/s.*/\1/' <<<"$line")
   tps=$(sed -E 's/.*, ([0-9.]+) tokens\/s.*/\1/' <<<"$line")
   n=$(wc -l < "$out/vectors.jsonl")

@@ -21,8 +21,8 @@ pub struct EmbedArgs {
     input: PathBuf,
 
     /// Where to write {"id", "embedding"} records (written atomically).
-    #[arg(short, long, value_name = "FILE")]
-    output: PathBuf,
+    #[arg(short, long, value_name = "FILE", visible_alias = "output")]
+    out: PathBuf,
 
     /// Embed the first tokens of a passage over the model's limit instead of failing.
     #[arg(long)]
@@ -30,8 +30,9 @@ pub struct EmbedArgs {
 
     /// Longest passage in tokens, at most the model's own limit (with --truncate,
     /// longer passages are cut here, as sentence-transformers' max_seq_length does).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(2..))]
-    max_length: Option<u64>,
+    #[arg(long, value_name = "N", visible_alias = "max-length",
+          value_parser = clap::value_parser!(u64).range(2..))]
+    max_tokens: Option<u64>,
 
     #[command(flatten)]
     encoder: EncoderArgs,
@@ -72,7 +73,7 @@ pub fn run(args: &EmbedArgs) -> anyhow::Result<ExitCode> {
     };
     let started = Instant::now();
     let mut options = args.encoder.options(truncation);
-    options.max_length = args.max_length.map(|n| n as usize);
+    options.max_length = args.max_tokens.map(|n| n as usize);
     let model = BertEncoder::load(&args.encoder.request(), &options)?;
     let cache = args.cache.open();
     let cached = cache
@@ -101,7 +102,7 @@ pub fn run(args: &EmbedArgs) -> anyhow::Result<ExitCode> {
     let elapsed = started.elapsed();
     bar.finish_and_clear();
 
-    write_atomic(&args.output, |w| {
+    write_atomic(&args.out, |w| {
         for (p, v) in passages.iter().zip(&encoded.vectors) {
             serde_json::to_writer(
                 &mut *w,
@@ -114,7 +115,7 @@ pub fn run(args: &EmbedArgs) -> anyhow::Result<ExitCode> {
         }
         Ok(())
     })
-    .with_context(|| format!("{}: cannot write", args.output.display()))?;
+    .with_context(|| format!("{}: cannot write", args.out.display()))?;
 
     if !encoded.truncated.is_empty() {
         let ids: Vec<&str> = encoded
@@ -141,7 +142,7 @@ pub fn run(args: &EmbedArgs) -> anyhow::Result<ExitCode> {
         passages.len() as f64 / secs,
         encoded.tokens as f64 / secs,
         loaded.as_secs_f64(),
-        args.output.display()
+        args.out.display()
     );
     if let (Some(c), Some(cache)) = (&cached, &cache) {
         eprintln!(

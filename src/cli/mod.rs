@@ -49,12 +49,59 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Agreement (Cohen's kappa, F1) between two codings of the same passages.
     Agree(agree::AgreeArgs),
-    /// Internal: extract one document in a child process (used by ingest).
-    #[command(name = "__extract", hide = true)]
-    Extract(ExtractArgs),
+    /// Print a shell completion script: `planthemes completions bash > ~/.local/share/bash-completion/completions/planthemes`.
+    Completions(CompletionsArgs),
+    /// Print the man page, or with --out write one page per command into a folder.
+    Man(ManArgs),
 }
 
 #[derive(Debug, Args)]
+struct CompletionsArgs {
+    /// The shell: bash, zsh, fish, elvish or powershell.
+    shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+struct ManArgs {
+    /// Folder to write planthemes.1 and planthemes-<command>.1 into (e.g.
+    /// ~/.local/share/man/man1) [default: print planthemes.1 on stdout].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+}
+
+fn completions(args: &CompletionsArgs) -> anyhow::Result<ExitCode> {
+    use clap::CommandFactory;
+    clap_complete::generate(
+        args.shell,
+        &mut Cli::command(),
+        "planthemes",
+        &mut std::io::stdout(),
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn man(args: &ManArgs) -> anyhow::Result<ExitCode> {
+    use anyhow::Context;
+    use clap::CommandFactory;
+    let command = Cli::command();
+    match &args.out {
+        None => clap_mangen::Man::new(command).render(&mut std::io::stdout())?,
+        Some(dir) => {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("{}: cannot create the folder", dir.display()))?;
+            clap_mangen::generate_to(command, dir)
+                .with_context(|| format!("{}: cannot write the man pages", dir.display()))?;
+            eprintln!("wrote the man pages to {}", dir.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Internal: extract one document in a child process (ingest runs this binary as
+/// `planthemes __extract FILE …`). Parsed before, and apart from, the command line
+/// users see, so it appears in no help, completion or man page.
+#[derive(Debug, Parser)]
+#[command(name = "planthemes __extract")]
 struct ExtractArgs {
     file: PathBuf,
     #[arg(long)]
@@ -169,6 +216,19 @@ static EMBED_WORKERS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
 
 pub fn main() -> ExitCode {
     EMBED_WORKERS.get_or_init(crate::embed::single_threaded_kernels);
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == crate::ingest::WORKER_COMMAND)
+    {
+        let args = ExtractArgs::parse_from(std::env::args_os().skip(1));
+        return match run_extract(&args) {
+            Ok(status) => status,
+            Err(err) => {
+                eprintln!("planthemes: {}", error_chain(&err));
+                ExitCode::from(2)
+            }
+        };
+    }
     let cli = Cli::parse();
     init_logging(cli.verbose);
     let result = match cli.command {
@@ -179,7 +239,8 @@ pub fn main() -> ExitCode {
         Command::Train(args) => train::run(&args),
         Command::Eval(args) => eval::run(&args),
         Command::Agree(args) => agree::run(&args),
-        Command::Extract(args) => run_extract(&args),
+        Command::Completions(args) => completions(&args),
+        Command::Man(args) => man(&args),
     };
     match result {
         Ok(status) => status,

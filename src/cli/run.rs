@@ -231,32 +231,62 @@ pub(crate) fn print_summary(record: &RunRecord, out: &Path, setup_secs: f64, rep
     println!("report: {}", out.join("report.html").display());
 }
 
-/// One progress line across stages, on a terminal only.
+/// One progress line across stages, on a terminal only. Nothing is drawn before the
+/// first stage (no "0/0"), and a count never passes its stage's total.
 struct StageBar {
     bar: indicatif::ProgressBar,
+    len: std::sync::atomic::AtomicU64,
 }
 
 impl StageBar {
     fn new() -> Self {
+        let bar = super::progress_bar(0, "");
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
         StageBar {
-            bar: super::progress_bar(0, ""),
+            bar,
+            len: std::sync::atomic::AtomicU64::new(0),
         }
     }
 }
 
 impl Progress for StageBar {
     fn stage(&self, name: &str, len: u64) {
+        self.len.store(len, std::sync::atomic::Ordering::Relaxed);
         self.bar.set_message(name.to_string());
         self.bar.set_length(len);
         self.bar.set_position(0);
         self.bar.reset_eta();
+        if self.bar.is_hidden() {
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
     }
 
     fn set(&self, done: u64) {
-        self.bar.set_position(done);
+        let len = self.len.load(std::sync::atomic::Ordering::Relaxed);
+        self.bar.set_position(done.min(len));
     }
 
     fn finish(&self) {
         self.bar.finish_and_clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stage_bar_draws_nothing_before_a_stage_and_never_passes_its_total() {
+        let bar = StageBar::new();
+        assert!(bar.bar.is_hidden(), "drawn before any stage: 0/0");
+        bar.stage("embedding and classifying", 3);
+        bar.set(55);
+        assert_eq!(bar.bar.position(), 3);
+        assert_eq!(bar.bar.length(), Some(3));
+        bar.stage("writing reports", 1);
+        assert_eq!(bar.bar.position(), 0);
+        bar.set(1);
+        assert_eq!(bar.bar.position(), 1);
     }
 }

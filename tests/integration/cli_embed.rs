@@ -34,7 +34,7 @@ fn embeds_passages_into_unit_vectors_keyed_by_id() {
             "embed",
             "--input",
             &input,
-            "--output",
+            "--out",
             "vectors.jsonl",
             "--model",
             model.to_str().unwrap(),

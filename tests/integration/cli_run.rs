@@ -591,7 +591,10 @@ fn a_run_killed_while_embedding_resumes_from_the_cache() {
         .map(|l| serde_json::from_str::<Value>(l).unwrap()["text"].to_string())
         .collect::<std::collections::HashSet<_>>()
         .len() as u64;
-    assert!(found >= 64 && found < distinct, "found {found} of {distinct}");
+    assert!(
+        found >= 64 && found < distinct,
+        "found {found} of {distinct}"
+    );
     assert_eq!(found + embedded, distinct);
     assert!(
         stderr(&again).contains(&format!("cache: {found} passage(s) found")),

@@ -4,6 +4,7 @@
 mod cli_classify;
 mod cli_embed;
 mod cli_run;
+mod cli_shell;
 mod corpus;
 mod encoder_tiny;
 mod fuzz;
