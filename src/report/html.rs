@@ -161,8 +161,16 @@ pub fn render(
     Ok(page)
 }
 
+/// Most passages a cell lists behind "show all" (every one is in `passages.jsonl`).
+const LISTED_PER_CELL: usize = 200;
+
 /// The data the page's script draws from: labels, systems, one cell map per view
 /// ("all" and each kind), and the evidence passages.
+///
+/// Each cell lists its passages strongest first: the first [`EVIDENCE_PER_CELL`] are
+/// `coverage.csv`'s evidence, and up to [`LISTED_PER_CELL`] follow behind "show all".
+/// The "all" view adds up each system's kinds, and a theme is present there when that
+/// sum reaches the presence rule's passages, as the legend says.
 fn page_data(
     record: &RunRecord,
     passages: &[PassageRecord],
@@ -183,22 +191,55 @@ fn page_data(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
+    let score = |id: &str, label: &str| {
+        by_id
+            .get(id)
+            .and_then(|p| p.scores.get(label))
+            .copied()
+            .unwrap_or(0.0)
+    };
+    // Every labelled passage by (ics, kind, label), strongest first.
+    let mut carrying: BTreeMap<(&str, DocKind, &str), Vec<&str>> = BTreeMap::new();
+    for p in passages {
+        for label in &p.labels {
+            carrying
+                .entry((p.ics.as_str(), p.kind, label.as_str()))
+                .or_default()
+                .push(p.id.as_str());
+        }
+    }
+    for ((_, _, label), ids) in carrying.iter_mut() {
+        ids.sort_by(|a, b| score(b, label).total_cmp(&score(a, label)));
+    }
+    let listed = |first: &[String], rest: &[&str]| -> Vec<String> {
+        let mut ids: Vec<String> = first.to_vec();
+        ids.extend(
+            rest.iter()
+                .filter(|id| !first.iter().any(|f| f == *id))
+                .map(|id| id.to_string()),
+        );
+        ids.truncate(LISTED_PER_CELL);
+        ids
+    };
 
     let mut views = serde_json::Map::new();
-    let mut used: BTreeSet<&str> = BTreeSet::new();
+    let mut used: BTreeSet<String> = BTreeSet::new();
     for kind in kinds {
         let mut cells = serde_json::Map::new();
         for r in coverage.coverage.iter().filter(|r| r.kind == *kind) {
-            used.extend(r.evidence.iter().map(String::as_str));
+            let rest = carrying
+                .get(&(r.ics.as_str(), r.kind, r.label.as_str()))
+                .map_or(&[][..], Vec::as_slice);
+            let ev = listed(&r.evidence, rest);
+            used.extend(ev.iter().cloned());
             cells.insert(
                 format!("{}\u{1f}{}", r.ics, r.label),
                 json!({"n": r.passages, "total": r.total, "share": r.share,
-                       "present": r.present, "ev": r.evidence}),
+                       "present": r.present, "ev": ev}),
             );
         }
         views.insert(kind.as_str().to_string(), Value::Object(cells));
     }
-    // "all": every document of the system; present when present in any kind.
     let mut all = serde_json::Map::new();
     for ics in &systems {
         for l in &record.labels {
@@ -209,40 +250,40 @@ fn page_data(
                 .collect();
             let n: usize = rows.iter().map(|r| r.passages).sum();
             let total: usize = rows.iter().map(|r| r.total).sum();
-            let mut ev: Vec<&str> = rows
+            let mut ids: Vec<&str> = kinds
                 .iter()
-                .flat_map(|r| r.evidence.iter().map(String::as_str))
+                .filter_map(|k| carrying.get(&(*ics, *k, l.id.as_str())))
+                .flatten()
+                .copied()
                 .collect();
-            ev.sort_by(|a, b| {
-                let score = |id: &str| {
-                    by_id
-                        .get(id)
-                        .and_then(|p| p.scores.get(&l.id))
-                        .copied()
-                        .unwrap_or(0.0)
-                };
-                score(b).total_cmp(&score(a))
-            });
-            ev.truncate(EVIDENCE_PER_CELL);
+            ids.sort_by(|a, b| score(b, &l.id).total_cmp(&score(a, &l.id)));
+            let ev = listed(&[], &ids);
+            used.extend(ev.iter().cloned());
             all.insert(
                 format!("{ics}\u{1f}{}", l.id),
                 json!({"n": n, "total": total,
                        "share": if total == 0 { 0.0 } else { n as f64 / total as f64 },
-                       "present": rows.iter().any(|r| r.present), "ev": ev}),
+                       "present": n >= record.presence.min_passages, "ev": ev}),
             );
         }
     }
     views.insert("all".into(), Value::Object(all));
 
+    let round_dir = round_folder(&record.round);
     let mut evidence = serde_json::Map::new();
-    for id in used {
-        let Some(p) = by_id.get(id) else { continue };
+    for id in &used {
+        let Some(p) = by_id.get(id.as_str()) else {
+            continue;
+        };
         let doc = doc_of.get(p.doc.as_str());
+        let file = doc.map(|d| d.file.clone()).unwrap_or_default();
+        let paged = doc.is_some_and(|d| d.format == "pdf");
         evidence.insert(
             id.to_string(),
             json!({
                 "doc": doc.and_then(|d| d.title.clone()).unwrap_or_else(|| p.doc.clone()),
-                "file": doc.map(|d| d.file.clone()).unwrap_or_default(),
+                "file": file,
+                "href": source_link(round_dir.as_deref(), &file, paged.then_some(p.page_first)),
                 "kind": p.kind.as_str(),
                 "pages": if p.page_first == p.page_last {
                     format!("p. {}", p.page_first)
@@ -264,5 +305,28 @@ fn page_data(
         "views": views,
         "evidence": evidence,
         "thresholds": record.thresholds,
+        "shown": EVIDENCE_PER_CELL,
+        "min_passages": record.presence.min_passages,
     })
+}
+
+/// The round's folder, absolute, when it can still be found: a round given as its
+/// manifest file is that file's folder.
+fn round_folder(round: &str) -> Option<std::path::PathBuf> {
+    let path = std::path::Path::new(round).canonicalize().ok()?;
+    if path.is_file() {
+        path.parent().map(std::path::Path::to_path_buf)
+    } else {
+        Some(path)
+    }
+}
+
+/// A `file://` link to a source document (at its page, for a PDF), or nothing when the
+/// round's folder is not known.
+fn source_link(round: Option<&std::path::Path>, file: &str, page: Option<u32>) -> Option<String> {
+    let mut url = url::Url::from_file_path(round?.join(file)).ok()?;
+    if let Some(page) = page {
+        url.set_fragment(Some(&format!("page={page}")));
+    }
+    Some(url.into())
 }
