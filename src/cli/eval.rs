@@ -69,8 +69,8 @@ pub struct EvalArgs {
 
     /// Also write every passage's scores and decisions, one JSON line per passage and
     /// classifier ({"classifier","id","gold","predicted","missed","extra","scores"}),
-    /// to read the errors behind the figures. Written atomically.
-    #[arg(long, value_name = "FILE")]
+    /// to read the errors behind the figures. Written atomically. (`--out` is the same.)
+    #[arg(long, value_name = "FILE", visible_alias = "out")]
     predictions: Option<PathBuf>,
 
     #[command(flatten)]

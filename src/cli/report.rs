@@ -17,6 +17,11 @@ pub struct ReportArgs {
     /// A folder written by `planthemes run`.
     run_dir: PathBuf,
 
+    /// Write the rebuilt run here instead, leaving RUN_DIR as it is [default:
+    /// RUN_DIR itself, replaced whole].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+
     /// Set a label's threshold, e.g. `--threshold anchor_roles=0.6` (repeatable);
     /// saved in report.json.
     #[arg(long, value_name = "LABEL=SCORE")]
@@ -62,20 +67,13 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let load_secs = started.elapsed().as_secs_f64();
     let started = Instant::now();
     // Rebuilt as a set, like a run: a kill leaves the old outputs whole.
-    let staged = StagedDir::begin(&args.run_dir)?;
+    let out = args.out.as_ref().unwrap_or(&args.run_dir);
+    let staged = StagedDir::begin(out)?;
     write_outputs(staged.path(), &mut record, &passages)
-        .with_context(|| format!("{}: cannot write the outputs", args.run_dir.display()))?;
-    staged.commit().with_context(|| {
-        format!(
-            "{}: cannot put the rebuilt outputs in place",
-            args.run_dir.display()
-        )
-    })?;
-    print_summary(
-        &record,
-        &args.run_dir,
-        load_secs,
-        started.elapsed().as_secs_f64(),
-    );
+        .with_context(|| format!("{}: cannot write the outputs", out.display()))?;
+    staged
+        .commit()
+        .with_context(|| format!("{}: cannot put the rebuilt outputs in place", out.display()))?;
+    print_summary(&record, out, load_secs, started.elapsed().as_secs_f64());
     Ok(status(&record))
 }

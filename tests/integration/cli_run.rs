@@ -233,6 +233,31 @@ fn the_sample_round_is_coded_end_to_end_and_the_planted_profiles_show() {
         "report.html does not say how the head was measured"
     );
 
+    // `report --out` writes the rebuilt run elsewhere and leaves the original as it was.
+    let before = std::fs::read(out.join("coverage.csv")).unwrap();
+    let copy = out.with_file_name(format!(
+        "{}-rebuilt",
+        out.file_name().unwrap().to_string_lossy()
+    ));
+    let _ = std::fs::remove_dir_all(&copy);
+    let elsewhere = planthemes(
+        Path::new(ROOT),
+        &[
+            "report",
+            out.to_str().unwrap(),
+            "--threshold",
+            "anchor_roles=2",
+            "--out",
+            copy.to_str().unwrap(),
+        ],
+    );
+    assert!(elsewhere.status.success(), "{}", stderr(&elsewhere));
+    assert!(read_csv(&copy.join("coverage.csv"))
+        .iter()
+        .filter(|r| r["label"] == "anchor_roles")
+        .all(|r| r["passages"] == "0"));
+    assert_eq!(std::fs::read(out.join("coverage.csv")).unwrap(), before);
+
     // `report` rebuilds every output with a new threshold.
     let rebuilt = planthemes(
         Path::new(ROOT),

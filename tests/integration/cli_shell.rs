@@ -70,7 +70,7 @@ fn man_pages_print_or_install_one_per_command() {
 
 #[test]
 fn every_command_that_writes_takes_out() {
-    for command in ["run", "embed", "train", "man"] {
+    for command in ["run", "report", "embed", "train", "eval", "man"] {
         let help = planthemes(Path::new(ROOT), &[command, "--help"]);
         assert!(
             stdout(&help).contains("--out"),
