@@ -21,7 +21,7 @@ use crate::report::{
     apply_thresholds, write_outputs, ClassifierInfo, Counts, DocumentRecord, EncoderInfo,
     ErrorRecord, LabelInfo, PassageRecord, RunRecord,
 };
-use crate::round::{identify, Plan, MANIFEST};
+use crate::round::{identify, Plan, PlanProblem, Planned, MANIFEST};
 use crate::segment::{split, Lexicon, Passage, SegmentOptions, TokenCount};
 use crate::taxonomy::Taxonomy;
 
@@ -126,58 +126,7 @@ pub fn run(
         .documents
         .par_iter()
         .map(|planned| {
-            let out = (|| match ingest::read(&planned.path, &settings.ingest) {
-                Ok(mut doc) => {
-                    doc.id = planned.id.clone();
-                    let identity = identify(planned, Some(&doc), parts.ics);
-                    let segmented = split(&doc, parts.tokens, parts.lexicon, &settings.segment);
-                    let fail = |reason: String| ErrorRecord {
-                        file: planned.file.clone(),
-                        reason,
-                    };
-                    if segmented.passages.is_empty() {
-                        let mut reason = "no passages: after cleaning, nothing is left but \
-                                          headings, page furniture or blank pages"
-                            .to_string();
-                        if let Some(warning) = &segmented.cleaned.warning {
-                            reason.push_str(&format!(" ({warning})"));
-                        }
-                        return Err(fail(reason));
-                    }
-                    if segmented.passages.len() > settings.max_passages {
-                        return Err(fail(format!(
-                            "too many passages: {}, over the per-document limit of {} \
-                             (raise it with --max-passages)",
-                            segmented.passages.len(),
-                            settings.max_passages
-                        )));
-                    }
-                    Ok(Read {
-                        document: DocumentRecord {
-                            id: planned.id.clone(),
-                            file: planned.file.clone(),
-                            format: format!("{:?}", doc.format).to_lowercase(),
-                            title: identity.title,
-                            year: identity.year,
-                            ics: identity.ics,
-                            ics_confidence: identity.ics_confidence,
-                            ics_basis: identity.ics_basis,
-                            kind: identity.kind,
-                            kind_confidence: identity.kind_confidence,
-                            kind_basis: identity.kind_basis,
-                            pages: doc.pages.len(),
-                            passages: segmented.passages.len(),
-                            note: doc.note.clone(),
-                        },
-                        passages: segmented.passages,
-                        warning: segmented.cleaned.warning,
-                    })
-                }
-                Err(e) => Err(ErrorRecord {
-                    file: planned.file.clone(),
-                    reason: e.reason.to_string(),
-                }),
-            })();
+            let out = read_one(planned, parts, settings);
             progress.set(done.fetch_add(1, Ordering::Relaxed) + 1);
             out
         })
@@ -187,14 +136,7 @@ pub fn run(
         started.elapsed().as_secs_f64(),
     ));
 
-    let mut errors: Vec<ErrorRecord> = plan
-        .problems
-        .iter()
-        .map(|p| ErrorRecord {
-            file: p.file.clone(),
-            reason: p.reason.clone(),
-        })
-        .collect();
+    let mut errors: Vec<ErrorRecord> = plan.problems.iter().map(ErrorRecord::from).collect();
     let mut warnings = plan_warnings(plan, parts.ics);
     let mut documents = Vec::new();
     let mut passages: Vec<(usize, Passage)> = Vec::new();
@@ -373,16 +315,64 @@ pub fn run(
     })
 }
 
+/// Reads and segments one planned document; a document that cannot be coded (unread,
+/// empty after cleaning, over the passage limit) is its error.
+fn read_one(
+    planned: &Planned,
+    parts: &Components<'_>,
+    settings: &Settings,
+) -> Result<Read, ErrorRecord> {
+    let fail = |reason: String| ErrorRecord {
+        file: planned.file.clone(),
+        reason,
+    };
+    let mut doc =
+        ingest::read(&planned.path, &settings.ingest).map_err(|e| fail(e.reason.to_string()))?;
+    doc.id = planned.id.clone();
+    let identity = identify(planned, Some(&doc), parts.ics);
+    let segmented = split(&doc, parts.tokens, parts.lexicon, &settings.segment);
+    if segmented.passages.is_empty() {
+        let mut reason = "no passages: after cleaning, nothing is left but headings, page \
+                          furniture or blank pages"
+            .to_string();
+        if let Some(warning) = &segmented.cleaned.warning {
+            reason.push_str(&format!(" ({warning})"));
+        }
+        return Err(fail(reason));
+    }
+    if segmented.passages.len() > settings.max_passages {
+        return Err(fail(format!(
+            "too many passages: {}, over the per-document limit of {} (raise it with \
+             --max-passages)",
+            segmented.passages.len(),
+            settings.max_passages
+        )));
+    }
+    Ok(Read {
+        document: DocumentRecord {
+            id: planned.id.clone(),
+            file: planned.file.clone(),
+            format: format!("{:?}", doc.format).to_lowercase(),
+            title: identity.title,
+            year: identity.year,
+            ics: identity.ics,
+            ics_confidence: identity.ics_confidence,
+            ics_basis: identity.ics_basis,
+            kind: identity.kind,
+            kind_confidence: identity.kind_confidence,
+            kind_basis: identity.kind_basis,
+            pages: doc.pages.len(),
+            passages: segmented.passages.len(),
+            note: doc.note.clone(),
+        },
+        passages: segmented.passages,
+        warning: segmented.cleaned.warning,
+    })
+}
+
 /// The plan's warnings, and what each manifest row gives that cannot be used as given.
 fn plan_warnings(plan: &Plan, ics: &IcsTable) -> Vec<ErrorRecord> {
-    let mut warnings: Vec<ErrorRecord> = plan
-        .warnings
-        .iter()
-        .map(|w| ErrorRecord {
-            file: w.file.clone(),
-            reason: w.reason.clone(),
-        })
-        .collect();
+    let mut warnings: Vec<ErrorRecord> = plan.warnings.iter().map(ErrorRecord::from).collect();
     for planned in &plan.documents {
         let Some(row) = &planned.row else { continue };
         for doubt in row_doubts(row, ics) {
@@ -409,6 +399,15 @@ fn dedupe<'t>(texts: &[&'t str]) -> (Vec<&'t str>, Vec<usize>) {
         })
         .collect();
     (unique, slot)
+}
+
+impl From<&PlanProblem> for ErrorRecord {
+    fn from(p: &PlanProblem) -> Self {
+        ErrorRecord {
+            file: p.file.clone(),
+            reason: p.reason.clone(),
+        }
+    }
 }
 
 /// Scores are written with four decimals: enough to re-decide thresholds, and a

@@ -47,7 +47,8 @@ pub fn extract(path: &Path) -> Result<(Option<String>, Vec<Page>), Reason> {
 }
 
 /// The page's text with scripts, styles, comments and tags removed: enough to tell an
-/// empty shell from a page Readability could not parse.
+/// empty shell from a page Readability could not parse. Only the error message rests
+/// on it, so a rough pass is enough here; the text itself comes from Readability.
 fn visible_text(html: &str) -> String {
     static HIDDEN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"(?is)<script\b.*?(</script\s*>|\z)|<style\b.*?(</style\s*>|\z)|<!--.*?(-->|\z)|<[^>]*>?")
