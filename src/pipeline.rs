@@ -198,15 +198,7 @@ pub fn run(
             None => Vec::new(),
         };
         let started = Instant::now();
-        let inputs: Vec<Input<'_>> = chunk
-            .iter()
-            .enumerate()
-            .map(|(i, text)| Input {
-                text,
-                embedding: vectors.get(i).map(Vec::as_slice),
-            })
-            .collect();
-        unique_scores.extend(parts.classifier.score(&inputs)?);
+        unique_scores.extend(parts.classifier.score(&Input::zip(chunk, &vectors))?);
         classify_secs += started.elapsed().as_secs_f64();
         progress.set(unique_scores.len() as u64);
     }

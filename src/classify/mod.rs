@@ -23,6 +23,20 @@ pub struct Input<'a> {
     pub embedding: Option<&'a [f32]>,
 }
 
+impl<'a> Input<'a> {
+    /// Each text with its vector (none where `vectors` is empty or shorter).
+    pub fn zip(texts: &[&'a str], vectors: &'a [Vec<f32>]) -> Vec<Input<'a>> {
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, text)| Input {
+                text,
+                embedding: vectors.get(i).map(Vec::as_slice),
+            })
+            .collect()
+    }
+}
+
 /// A classifier that cannot be built or run.
 #[derive(Debug, thiserror::Error)]
 pub enum ClassifyError {

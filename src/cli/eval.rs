@@ -160,14 +160,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     } else {
         (None, Vec::new())
     };
-    let inputs: Vec<Input<'_>> = texts
-        .iter()
-        .enumerate()
-        .map(|(i, text)| Input {
-            text,
-            embedding: vectors.get(i).map(Vec::as_slice),
-        })
-        .collect();
+    let inputs = Input::zip(&texts, &vectors);
 
     let gold = gold_matrix(&examples, &taxonomy);
     let mut results = Vec::new();

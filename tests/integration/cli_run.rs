@@ -11,20 +11,12 @@ use serde_json::Value;
 
 use planthemes::report::OUTPUTS;
 
-use crate::support::{planthemes, real_model_dir, stderr};
+use crate::support::{planthemes, real_model_dir, scratch, stderr};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 fn sample(name: &str) -> PathBuf {
     Path::new(ROOT).join("corpus/rounds/sample").join(name)
-}
-
-/// A fresh folder under the target dir (kept after the test, for inspection).
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 type Row = HashMap<String, String>;

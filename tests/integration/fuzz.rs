@@ -10,11 +10,12 @@
 use std::time::{Duration, Instant};
 
 use planthemes::ingest::manifest::{parse_manifest, row_doubts, IcsTable};
-use planthemes::ingest::{Document, Format, Page};
 use planthemes::round::{plan, PlanOptions};
 use planthemes::segment::{split, NoLexicon, SegmentOptions, WordCount};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+
+use crate::segment_props::document;
 
 fn budget() -> Duration {
     let secs = std::env::var("PLANTHEMES_FUZZ_SECS")
@@ -97,21 +98,7 @@ fn fuzz_segmenter_keeps_spans_pages_and_ids_sound() {
         "segmenter",
         (pages, 16usize..=512),
         |(pages, max_tokens)| {
-            let doc = Document {
-                id: "doc".into(),
-                path: "doc.txt".into(),
-                format: Format::Text,
-                title: None,
-                pages: pages
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, text)| Page {
-                        number: i as u32 + 1,
-                        text,
-                    })
-                    .collect(),
-                note: None,
-            };
+            let doc = document(pages);
             let seg = split(&doc, &WordCount, &NoLexicon, &SegmentOptions { max_tokens });
             let text = &seg.cleaned.text;
             let last_page = doc.pages.len() as u32;

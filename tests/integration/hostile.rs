@@ -10,17 +10,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::support::{planthemes, real_model_dir, stderr};
+use crate::support::{planthemes, real_model_dir, scratch, stderr};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const PLAN: &str = "north-west-london-integrated-care-strategy-2023.md";
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn rows(path: &Path) -> Vec<csv::StringRecord> {
     let mut reader = csv::Reader::from_path(path).unwrap();

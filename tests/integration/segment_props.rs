@@ -6,7 +6,7 @@ use planthemes::segment::{
 };
 use proptest::prelude::*;
 
-fn document(pages: Vec<String>) -> Document {
+pub(crate) fn document(pages: Vec<String>) -> Document {
     Document {
         id: "doc".into(),
         path: "doc.txt".into(),
