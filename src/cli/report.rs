@@ -10,7 +10,7 @@ use anyhow::{bail, Context};
 use clap::Args;
 
 use super::run::{print_summary, status};
-use crate::report::{apply_thresholds, read_run, write_outputs, StagedDir};
+use crate::report::{apply_thresholds, read_run, write_outputs, StageError, StagedDir};
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
@@ -68,7 +68,12 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     // Rebuilt as a set, like a run: a kill leaves the old outputs whole.
     let out = args.out.as_ref().unwrap_or(&args.run_dir);
-    let staged = StagedDir::begin(out)?;
+    let staged = StagedDir::begin(out).map_err(|e| match e {
+        StageError::Foreign(..) if args.out.is_none() => {
+            anyhow::anyhow!("{e}; or rebuild it elsewhere with --out NEW_FOLDER")
+        }
+        e => e.into(),
+    })?;
     write_outputs(staged.path(), &mut record, &passages)
         .with_context(|| format!("{}: cannot write the outputs", out.display()))?;
     staged
