@@ -274,10 +274,19 @@ fn walk(
 }
 
 /// Notes documents whose bytes are the same as an earlier one's. Both are coded: a
-/// strategy shared by two places is legitimately in the round twice.
+/// strategy shared by two places is legitimately in the round twice. Only files whose
+/// size another file shares are read and hashed.
 fn warn_same_content(plan: &mut Plan) {
+    let size = |doc: &Planned| std::fs::metadata(&doc.path).ok().map(|m| m.len());
+    let mut sizes: HashMap<u64, usize> = HashMap::new();
+    for len in plan.documents.iter().filter_map(size) {
+        *sizes.entry(len).or_default() += 1;
+    }
     let mut first: HashMap<blake3::Hash, &str> = HashMap::new();
     for doc in &plan.documents {
+        if size(doc).is_none_or(|len| sizes[&len] < 2) {
+            continue;
+        }
         let Ok(mut file) = std::fs::File::open(&doc.path) else {
             continue; // reading it will say why
         };

@@ -216,31 +216,25 @@ static EMBED_WORKERS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
 
 pub fn main() -> ExitCode {
     EMBED_WORKERS.get_or_init(crate::embed::single_threaded_kernels);
-    if std::env::args_os()
+    let result = if std::env::args_os()
         .nth(1)
         .is_some_and(|a| a == crate::ingest::WORKER_COMMAND)
     {
-        let args = ExtractArgs::parse_from(std::env::args_os().skip(1));
-        return match run_extract(&args) {
-            Ok(status) => status,
-            Err(err) => {
-                eprintln!("planthemes: {}", error_chain(&err));
-                ExitCode::from(2)
-            }
-        };
-    }
-    let cli = Cli::parse();
-    init_logging(cli.verbose);
-    let result = match cli.command {
-        Command::Run(args) => run::run(&args),
-        Command::Report(args) => report::run(&args),
-        Command::Embed(args) => embed::run(&args),
-        Command::Segment(args) => segment::run(&args),
-        Command::Train(args) => train::run(&args),
-        Command::Eval(args) => eval::run(&args),
-        Command::Agree(args) => agree::run(&args),
-        Command::Completions(args) => completions(&args),
-        Command::Man(args) => man(&args),
+        run_extract(&ExtractArgs::parse_from(std::env::args_os().skip(1)))
+    } else {
+        let cli = Cli::parse();
+        init_logging(cli.verbose);
+        match cli.command {
+            Command::Run(args) => run::run(&args),
+            Command::Report(args) => report::run(&args),
+            Command::Embed(args) => embed::run(&args),
+            Command::Segment(args) => segment::run(&args),
+            Command::Train(args) => train::run(&args),
+            Command::Eval(args) => eval::run(&args),
+            Command::Agree(args) => agree::run(&args),
+            Command::Completions(args) => completions(&args),
+            Command::Man(args) => man(&args),
+        }
     };
     match result {
         Ok(status) => status,

@@ -235,23 +235,18 @@ pub(crate) fn print_summary(record: &RunRecord, out: &Path, setup_secs: f64, rep
 /// first stage (no "0/0"), and a count never passes its stage's total.
 struct StageBar {
     bar: indicatif::ProgressBar,
-    len: std::sync::atomic::AtomicU64,
 }
 
 impl StageBar {
     fn new() -> Self {
         let bar = super::progress_bar(0, "");
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-        StageBar {
-            bar,
-            len: std::sync::atomic::AtomicU64::new(0),
-        }
+        StageBar { bar }
     }
 }
 
 impl Progress for StageBar {
     fn stage(&self, name: &str, len: u64) {
-        self.len.store(len, std::sync::atomic::Ordering::Relaxed);
         self.bar.set_message(name.to_string());
         self.bar.set_length(len);
         self.bar.set_position(0);
@@ -263,8 +258,8 @@ impl Progress for StageBar {
     }
 
     fn set(&self, done: u64) {
-        let len = self.len.load(std::sync::atomic::Ordering::Relaxed);
-        self.bar.set_position(done.min(len));
+        self.bar
+            .set_position(done.min(self.bar.length().unwrap_or(0)));
     }
 
     fn finish(&self) {

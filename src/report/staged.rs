@@ -72,11 +72,6 @@ impl StagedDir {
         &self.staging
     }
 
-    /// Where the outputs will be.
-    pub fn dest(&self) -> &Path {
-        &self.dest
-    }
-
     /// Puts the staging folder in place of the destination, replacing what was there
     /// whole.
     pub fn commit(mut self) -> io::Result<PathBuf> {

@@ -172,23 +172,21 @@ fn running_lines(pages: &[String]) -> Vec<Vec<(usize, Running)>> {
 /// says so): a document whose every page is the same line is not all header.
 fn strip_running_lines(pages: &[String]) -> (Vec<String>, Option<String>) {
     let mut running = running_lines(pages);
-    let chars_of = |kind: Running| -> usize {
+    // Visible characters of page-number lines and of repeated lines, in one pass.
+    let (numbers, repeated) =
         pages
             .iter()
             .zip(&running)
-            .map(|(page, marks)| {
+            .fold((0, 0), |(numbers, repeated), (page, marks)| {
                 let lines: Vec<&str> = page.lines().collect();
                 marks
                     .iter()
-                    .filter(|(_, k)| *k == kind)
-                    .map(|&(i, _)| visible_chars(lines[i]))
-                    .sum::<usize>()
-            })
-            .sum()
-    };
-    let text =
-        pages.iter().map(|p| visible_chars(p)).sum::<usize>() - chars_of(Running::PageNumber);
-    let repeated = chars_of(Running::Repeated);
+                    .fold((numbers, repeated), |(n, r), &(i, kind)| match kind {
+                        Running::PageNumber => (n + visible_chars(lines[i]), r),
+                        Running::Repeated => (n, r + visible_chars(lines[i])),
+                    })
+            });
+    let text = pages.iter().map(|p| visible_chars(p)).sum::<usize>() - numbers;
     let mut warning = None;
     if text > 0 && repeated as f64 > MAX_RUNNING_SHARE * text as f64 {
         warning = Some(format!(
