@@ -8,6 +8,10 @@ cd "$root"
 command -v cargo >/dev/null 2>&1 || { echo "test: cargo is missing; install Rust from https://rustup.rs" >&2; exit 1; }
 scripts/fetch-model.sh
 scripts/setup-pdfium.sh
+# A Python with lxml, openpyxl and pandas, for the export checks (REFI-QDA schema,
+# evidence.xlsx and evidence.csv opened as an analyst's tools open them).
+PLANTHEMES_CHECK_PYTHON="$(scripts/setup-check-python.sh)"
+export PLANTHEMES_CHECK_PYTHON
 
 # Unit tests, integration tests (the real binary, the real model) and the benches
 # run once each in test mode, so they cannot rot.

@@ -19,6 +19,7 @@ pub mod jsonl;
 pub mod paths;
 pub mod pipeline;
 pub mod report;
+pub mod review;
 pub mod round;
 pub mod segment;
 pub mod taxonomy;

@@ -228,6 +228,7 @@ pub fn run(
                 kind: doc.kind,
                 page_first: p.page_first,
                 page_last: p.page_last,
+                paragraph: p.paragraph,
                 heading_path: p.heading_path,
                 span: p.span,
                 text: p.text,
@@ -237,6 +238,7 @@ pub fn run(
                     .zip(row.into_iter().map(round4))
                     .collect(),
                 labels: Vec::new(),
+                reviewed: None,
             }
         })
         .collect();
@@ -286,6 +288,7 @@ pub fn run(
         documents,
         errors,
         warnings,
+        review: None,
         national: Vec::new(),
     };
     apply_thresholds(&record, &mut records);
@@ -340,9 +343,21 @@ fn read_one(
             settings.max_passages
         )));
     }
+    // The text every span points into, kept so each passage can be re-read and
+    // quoted exactly (and exported whole to qualitative-analysis tools).
+    let text = crate::report::text_file(&planned.id);
+    let path = settings.out.join(&text);
+    path.parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| {
+            crate::report::write_atomic(&path, |w| w.write_all(segmented.cleaned.text.as_bytes()))
+        })
+        .map_err(|e| fail(format!("cannot keep its text in the run folder ({e})")))?;
+    let paged = doc.format == crate::ingest::Format::Pdf;
     Ok(Read {
         document: DocumentRecord {
             id: planned.id.clone(),
+            text: Some(text.to_string_lossy().replace('\\', "/")),
             file: planned.file.clone(),
             format: format!("{:?}", doc.format).to_lowercase(),
             title: identity.title,
@@ -353,7 +368,7 @@ fn read_one(
             kind: identity.kind,
             kind_confidence: identity.kind_confidence,
             kind_basis: identity.kind_basis,
-            pages: doc.pages.len(),
+            pages: if paged { doc.pages.len() } else { 0 },
             passages: segmented.passages.len(),
             note: doc.note.clone(),
         },

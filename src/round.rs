@@ -6,7 +6,7 @@
 //! from its folder and file names, its title and its first pages, and every guess
 //! says what it rests on and how sure it is ([`Identity`]).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -147,8 +147,27 @@ pub fn plan(input: &Path, options: &PlanOptions) -> Result<Plan, RoundError> {
     if plan.documents.is_empty() && plan.problems.is_empty() {
         return Err(RoundError::Empty(input.to_path_buf()));
     }
+    unique_ids(&mut plan.documents);
     warn_same_content(&mut plan);
     Ok(plan)
+}
+
+/// Gives `plan.pdf` and `plan.docx` in one folder different ids: every document after
+/// the first with an id keeps its extension (`plan.docx`), so passage ids and kept
+/// texts never collide.
+fn unique_ids(documents: &mut [Planned]) {
+    let mut taken: HashSet<String> = HashSet::new();
+    for d in documents.iter_mut() {
+        if !taken.insert(d.id.clone()) {
+            let mut id = d.file.clone();
+            let mut n = 2;
+            while !taken.insert(id.clone()) {
+                id = format!("{}~{n}", d.file);
+                n += 1;
+            }
+            d.id = id;
+        }
+    }
 }
 
 struct Planner {
@@ -616,5 +635,17 @@ mod tests {
             plan(&dir.path().join("nope"), &PlanOptions::default()),
             Err(RoundError::Missing(_))
         ));
+    }
+
+    #[test]
+    fn two_formats_of_one_plan_get_different_ids() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["plan.pdf", "plan.docx", "plan.md"] {
+            std::fs::write(dir.path().join(name), name).unwrap();
+        }
+        let planned = plan(dir.path(), &PlanOptions::default()).unwrap();
+        let mut ids: Vec<&str> = planned.documents.iter().map(|d| d.id.as_str()).collect();
+        ids.sort();
+        assert_eq!(ids, ["plan", "plan.md", "plan.pdf"]);
     }
 }

@@ -7,7 +7,9 @@ mod agree;
 mod common;
 mod embed;
 mod eval;
+mod export;
 mod report;
+mod review;
 mod run;
 mod segment;
 mod train;
@@ -39,6 +41,12 @@ enum Command {
     Run(run::RunArgs),
     /// Rebuild a finished run's outputs from its passages (e.g. after new thresholds).
     Report(report::ReportArgs),
+    /// Write a finished run as a REFI-QDA project (.qdpx) or codebook (.qdc) for NVivo,
+    /// ATLAS.ti, MAXQDA and QualCoder.
+    Export(export::ExportArgs),
+    /// Record a reviewer's decisions (a reviewed evidence.csv/.xlsx or .qdpx) and
+    /// rebuild the run's outputs with the reviewed codes counted.
+    Review(review::ReviewArgs),
     /// Embed passages: JSON Lines {"id","text"} in, {"id","embedding"} out.
     Embed(embed::EmbedArgs),
     /// Show the passages of documents, with pages and headings.
@@ -227,6 +235,8 @@ pub fn main() -> ExitCode {
         match cli.command {
             Command::Run(args) => run::run(&args),
             Command::Report(args) => report::run(&args),
+            Command::Export(args) => export::run(&args),
+            Command::Review(args) => review::run(&args),
             Command::Embed(args) => embed::run(&args),
             Command::Segment(args) => segment::run(&args),
             Command::Train(args) => train::run(&args),

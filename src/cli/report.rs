@@ -58,6 +58,9 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
             .ok()
             .filter(|v: &f32| v.is_finite())
             .with_context(|| format!("--threshold {setting:?}: the score is not a number"))?;
+        if !(0.0..=1.0).contains(&value) {
+            bail!("--threshold {setting:?}: a threshold is a score from 0 to 1");
+        }
         record.thresholds.insert(label.to_string(), value);
     }
     if let Some(n) = args.min_passages {
@@ -73,6 +76,12 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
             anyhow::anyhow!("{e}; or rebuild it elsewhere with --out NEW_FOLDER")
         }
         e => e.into(),
+    })?;
+    crate::report::carry_kept(&args.run_dir, staged.path()).with_context(|| {
+        format!(
+            "{}: cannot carry the kept texts and reviews over",
+            out.display()
+        )
     })?;
     write_outputs(staged.path(), &mut record, &passages)
         .with_context(|| format!("{}: cannot write the outputs", out.display()))?;

@@ -190,6 +190,13 @@ pub(crate) fn print_summary(record: &RunRecord, out: &Path, setup_secs: f64, rep
     );
     stages.push(format!("report {report_secs:.1} s"));
     eprintln!("time: {}", stages.join(" · "));
+    if let Some(r) = &record.review {
+        eprintln!(
+            "reviewed: {} passage(s); {} code(s) accepted, {} rejected, {} added; the \
+             reviewed codes are counted (reviews.jsonl)",
+            r.passages, r.accepted, r.rejected, r.added
+        );
+    }
     if let Some(cache) = &record.cache {
         eprintln!(
             "cache: {} passage(s) found in {}, {} embedded",
@@ -229,6 +236,7 @@ pub(crate) fn print_summary(record: &RunRecord, out: &Path, setup_secs: f64, rep
         }
     }
     println!("report: {}", out.join("report.html").display());
+    println!("evidence: {}", out.join("evidence.xlsx").display());
 }
 
 /// One progress line across stages, on a terminal only. Nothing is drawn before the

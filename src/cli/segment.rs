@@ -147,11 +147,7 @@ pub fn run(args: &SegmentArgs) -> anyhow::Result<ExitCode> {
                 println!("   note: {note}");
             }
             for p in &d.passages {
-                let pages = if p.page_first == p.page_last {
-                    format!("p.{}", p.page_first)
-                } else {
-                    format!("pp.{}-{}", p.page_first, p.page_last)
-                };
+                let pages = p.citation();
                 println!(
                     "\n[{}] {pages} · {}\n{}",
                     p.id,

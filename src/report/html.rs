@@ -201,7 +201,7 @@ fn page_data(
     // Every labelled passage by (ics, kind, label), strongest first.
     let mut carrying: BTreeMap<(&str, DocKind, &str), Vec<&str>> = BTreeMap::new();
     for p in passages {
-        for label in &p.labels {
+        for label in p.coded() {
             carrying
                 .entry((p.ics.as_str(), p.kind, label.as_str()))
                 .or_default()
@@ -277,22 +277,21 @@ fn page_data(
         };
         let doc = doc_of.get(p.doc.as_str());
         let file = doc.map(|d| d.file.clone()).unwrap_or_default();
-        let paged = doc.is_some_and(|d| d.format == "pdf");
         evidence.insert(
             id.to_string(),
             json!({
                 "doc": doc.and_then(|d| d.title.clone()).unwrap_or_else(|| p.doc.clone()),
                 "file": file,
-                "href": source_link(round_dir.as_deref(), &file, paged.then_some(p.page_first)),
+                "href": source_link(round_dir.as_deref(), &file, p.page_first),
                 "kind": p.kind.as_str(),
-                "pages": if p.page_first == p.page_last {
-                    format!("p. {}", p.page_first)
-                } else {
-                    format!("pp. {}–{}", p.page_first, p.page_last)
+                "pages": match p.page_first {
+                    Some(_) => p.citation(),
+                    None => format!("para. {}", p.paragraph),
                 },
                 "heading": p.heading_path.join(" › "),
                 "text": p.text,
-                "labels": p.labels,
+                "labels": p.coded(),
+                "reviewed": p.reviewed.is_some(),
                 "scores": p.scores,
             }),
         );

@@ -9,7 +9,9 @@
 //! written atomically.
 
 pub mod atomic;
+pub mod evidence;
 mod html;
+pub mod qdpx;
 pub mod staged;
 
 use std::collections::BTreeMap;
@@ -33,16 +35,47 @@ pub struct PassageRecord {
     pub doc: String,
     pub ics: String,
     pub kind: DocKind,
-    pub page_first: u32,
-    pub page_last: u32,
+    /// The pages it spans, in a PDF; `null` in a document without pages.
+    pub page_first: Option<u32>,
+    pub page_last: Option<u32>,
     pub heading_path: Vec<String>,
-    /// Byte range in the document's cleaned text.
+    /// Its paragraph within its section (see [`crate::segment::Passage::paragraph`]).
+    #[serde(default = "first")]
+    pub paragraph: u32,
+    /// Byte range in the document's cleaned text (`documents/<id>.txt`).
     pub span: [usize; 2],
     pub text: String,
     /// Score per label id.
     pub scores: BTreeMap<String, f32>,
-    /// Labels whose score reaches the threshold, in taxonomy order.
+    /// The machine's labels: those whose score reaches the threshold, in taxonomy
+    /// order. A review never changes them.
     pub labels: Vec<String>,
+    /// Its labels after review, when a reviewer decided on any of them
+    /// (`reviews.jsonl`): these are what every output counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed: Option<Vec<String>>,
+}
+
+fn first() -> u32 {
+    1
+}
+
+impl PassageRecord {
+    /// The labels every output counts: the reviewer's where there are any, else the
+    /// machine's.
+    pub fn coded(&self) -> &[String] {
+        self.reviewed.as_deref().unwrap_or(&self.labels)
+    }
+
+    /// `p. 4`, or its section and paragraph in a document without pages.
+    pub fn citation(&self) -> String {
+        crate::segment::citation(
+            self.page_first,
+            self.page_last,
+            &self.heading_path,
+            self.paragraph,
+        )
+    }
 }
 
 /// A document that was coded.
@@ -60,8 +93,13 @@ pub struct DocumentRecord {
     pub kind: DocKind,
     pub kind_confidence: Confidence,
     pub kind_basis: String,
+    /// Pages, for a PDF; 0 for a document without pages.
     pub pages: usize,
     pub passages: usize,
+    /// Its cleaned text, which every passage's span points into: a path inside the
+    /// run folder (`documents/<id>.txt`).
+    #[serde(default)]
+    pub text: Option<String>,
     /// How it was read, when not the usual way (e.g. the fallback PDF engine).
     #[serde(default)]
     pub note: Option<String>,
@@ -170,6 +208,10 @@ pub struct RunRecord {
     /// files read once though reached twice, cleaning that held back.
     #[serde(default)]
     pub warnings: Vec<ErrorRecord>,
+    /// How much reviewers have decided (derived from `reviews.jsonl`; absent when
+    /// nobody has reviewed the run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<crate::review::ReviewSummary>,
     /// National counts (derived; rewritten by every rebuild).
     #[serde(default, skip_deserializing)]
     pub national: Vec<NationalRow>,
@@ -178,9 +220,11 @@ pub struct RunRecord {
 /// The output files, in the order they are written. `passages.jsonl` first and
 /// `report.json` last, so that a run killed while writing leaves either the old
 /// record or a complete new one.
-pub const OUTPUTS: [&str; 8] = [
+pub const OUTPUTS: [&str; 10] = [
     "passages.jsonl",
     "coverage.csv",
+    "evidence.csv",
+    "evidence.xlsx",
     "summary.csv",
     "alignment.csv",
     "documents.csv",
@@ -188,6 +232,54 @@ pub const OUTPUTS: [&str; 8] = [
     "report.html",
     "report.json",
 ];
+
+/// Where a document's cleaned text is kept in a run folder: `documents/<id>.txt`, with
+/// the id's folders kept and anything that could climb out of the folder (`..`, a
+/// root) dropped.
+pub fn text_file(id: &str) -> PathBuf {
+    let mut path = PathBuf::from("documents");
+    let mut any = false;
+    for part in Path::new(id).components() {
+        if let std::path::Component::Normal(name) = part {
+            path.push(name);
+            any = true;
+        }
+    }
+    if !any {
+        path.push("document");
+    }
+    let mut name = path.into_os_string();
+    name.push(".txt");
+    PathBuf::from(name)
+}
+
+/// What a run folder keeps across rebuilds, beside [`OUTPUTS`]: the documents' texts
+/// and the reviewers' decisions. `report` carries them into the rebuilt folder.
+pub const KEPT: [&str; 2] = ["documents", crate::review::REVIEWS];
+
+/// Copies what a rebuild keeps ([`KEPT`]) from run folder `from` into `to` (hard
+/// links where the file system allows: the texts are never rewritten in place).
+pub fn carry_kept(from: &Path, to: &Path) -> io::Result<()> {
+    fn copy(from: &Path, to: &Path) -> io::Result<()> {
+        if from.is_dir() {
+            std::fs::create_dir_all(to)?;
+            for entry in std::fs::read_dir(from)? {
+                let entry = entry?;
+                copy(&entry.path(), &to.join(entry.file_name()))?;
+            }
+            Ok(())
+        } else {
+            std::fs::hard_link(from, to).or_else(|_| std::fs::copy(from, to).map(|_| ()))
+        }
+    }
+    for name in KEPT {
+        let source = from.join(name);
+        if source.exists() && std::fs::canonicalize(&source)? != to.join(name) {
+            copy(&source, &to.join(name))?;
+        }
+    }
+    Ok(())
+}
 
 /// Re-decides every passage's labels from its scores and the record's thresholds.
 pub fn apply_thresholds(record: &RunRecord, passages: &mut [PassageRecord]) {
@@ -217,6 +309,18 @@ pub fn write_outputs(
 ) -> io::Result<Coverage> {
     std::fs::create_dir_all(dir)?;
     remove_partials(dir)?;
+    let reviews = crate::review::Reviews::read(dir).map_err(io::Error::other)?;
+    let (reviewed, summary) = reviews.apply(&record.labels, passages);
+    let passages: Vec<PassageRecord> = passages
+        .iter()
+        .zip(reviewed)
+        .map(|(p, reviewed)| PassageRecord {
+            reviewed,
+            ..p.clone()
+        })
+        .collect();
+    let passages = &passages[..];
+    record.review = (!reviews.is_empty()).then_some(summary);
     let coverage = coverage_of(record, passages);
     record.national = coverage.national.clone();
 
@@ -255,6 +359,12 @@ pub fn write_outputs(
         }
         out.flush()
     })?;
+    let rows = evidence::rows(record, passages, &reviews);
+    write_atomic(&dir.join("evidence.csv"), |w| evidence::write_csv(w, &rows))?;
+    let book = evidence::workbook(record, &rows, &coverage)
+        .map_err(|e| io::Error::other(format!("building evidence.xlsx: {e}")))?;
+    write_atomic(&dir.join("evidence.xlsx"), |w| w.write_all(&book))?;
+    drop(rows);
     write_atomic(&dir.join("summary.csv"), |w| {
         let mut out = csv::Writer::from_writer(w);
         out.write_record([
@@ -352,7 +462,11 @@ pub fn write_outputs(
                 d.title.as_deref().unwrap_or(""),
                 d.year.as_deref().unwrap_or(""),
                 &d.format,
-                &d.pages.to_string(),
+                &if d.format == "pdf" {
+                    d.pages.to_string()
+                } else {
+                    String::new()
+                },
                 &d.passages.to_string(),
                 d.note.as_deref().unwrap_or(""),
             ])?;
@@ -394,7 +508,7 @@ pub fn coverage_of(record: &RunRecord, passages: &[PassageRecord]) -> Coverage {
         .collect();
     let decisions: Vec<Vec<bool>> = passages
         .iter()
-        .map(|p| labels.iter().map(|l| p.labels.contains(l)).collect())
+        .map(|p| labels.iter().map(|l| p.coded().contains(l)).collect())
         .collect();
     let coded: Vec<Coded<'_>> = passages
         .iter()
@@ -510,6 +624,7 @@ mod tests {
                 kind_basis: "manifest".into(),
                 pages: 1,
                 passages: 1,
+                text: None,
                 note: None,
             }],
             errors: vec![ErrorRecord {
@@ -520,6 +635,7 @@ mod tests {
                 file: "manifest.csv row 3".into(),
                 reason: "blank row (no file); ignored".into(),
             }],
+            review: None,
             national: Vec::new(),
         }
     }
@@ -530,13 +646,15 @@ mod tests {
             doc: "a".into(),
             ics: "Devon <One>".into(),
             kind: DocKind::Strategy,
-            page_first: 2,
-            page_last: 2,
+            page_first: Some(2),
+            page_last: Some(2),
             heading_path: vec!["Homes".into()],
+            paragraph: 1,
             span: [0, 10],
             text: "Cold homes </script><b>".into(),
             scores: [("housing".into(), score_housing), ("access".into(), 0.1)].into(),
             labels: Vec::new(),
+            reviewed: None,
         }
     }
 

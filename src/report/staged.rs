@@ -11,7 +11,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::OUTPUTS;
+use super::{KEPT, OUTPUTS};
 
 /// A run folder being written.
 #[derive(Debug)]
@@ -116,7 +116,10 @@ fn parent_and_name(dest: &Path) -> (PathBuf, String) {
 fn first_foreign_entry(dir: &Path) -> io::Result<Option<String>> {
     for entry in std::fs::read_dir(dir)? {
         let name = entry?.file_name().to_string_lossy().into_owned();
-        if !name.starts_with('.') && !OUTPUTS.contains(&name.as_str()) {
+        if !name.starts_with('.')
+            && !OUTPUTS.contains(&name.as_str())
+            && !KEPT.contains(&name.as_str())
+        {
             return Ok(Some(name));
         }
     }

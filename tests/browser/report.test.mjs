@@ -114,8 +114,11 @@ try {
     `the evidence panel lists ${expected.length} passage(s), strongest first, as coverage.csv does`);
   for (const s of shown) {
     const p = passages.get(s.id);
-    const pages = p.page_first === p.page_last ? `p. ${p.page_first}` : `pp. ${p.page_first}–${p.page_last}`;
+    // Only a PDF has pages; anything else is cited by its paragraph in its section.
+    const pages = p.page_first === null ? `para. ${p.paragraph}`
+      : p.page_first === p.page_last ? `p. ${p.page_first}` : `pp. ${p.page_first}–${p.page_last}`;
     check(s.page === pages && s.text === p.text, `${s.id}: ${s.page}, text as in passages.jsonl`);
+    if (p.page_first === null) check(!/\bp\. ?\d/.test(s.page), `${s.id}: no page number for a document without pages`);
   }
   const heading = await page.$eval("#evidence h3", (h) => h.textContent);
   check(heading.includes(target.ics), `the panel names the ICS (${heading})`);

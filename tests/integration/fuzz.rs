@@ -108,8 +108,14 @@ fn fuzz_segmenter_keeps_spans_pages_and_ids_sound() {
                 prop_assert!(start < end && end <= text.len());
                 prop_assert_eq!(&text[start..end], p.text.as_str());
                 prop_assert!(!p.text.trim().is_empty());
-                prop_assert!(1 <= p.page_first && p.page_first <= p.page_last);
-                prop_assert!(p.page_last <= last_page);
+                let (Some(first), Some(last)) = (p.page_first, p.page_last) else {
+                    return Err(TestCaseError::fail(format!(
+                        "{}: a PDF passage without pages",
+                        p.id
+                    )));
+                };
+                prop_assert!(1 <= first && first <= last && last <= last_page);
+                prop_assert!(p.paragraph >= 1);
                 prop_assert!(ids.insert(p.id.clone()), "duplicate id {}", p.id);
             }
             // The running-header rule never leaves nothing of a document with text.

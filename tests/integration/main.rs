@@ -7,6 +7,7 @@ mod cli_run;
 mod cli_shell;
 mod corpus;
 mod encoder_tiny;
+mod export;
 mod fuzz;
 mod hostile;
 mod ingest;

@@ -9,8 +9,9 @@ use proptest::prelude::*;
 pub(crate) fn document(pages: Vec<String>) -> Document {
     Document {
         id: "doc".into(),
-        path: "doc.txt".into(),
-        format: Format::Text,
+        // Pages as a PDF has them (only a PDF is cited by page).
+        path: "doc.pdf".into(),
+        format: Format::Pdf,
         title: None,
         pages: pages
             .into_iter()
@@ -68,7 +69,7 @@ proptest! {
             let tokens = WordCount.count_tokens(&p.text);
             prop_assert!(tokens <= budget || p.text.split_whitespace().count() == 1,
                 "{} tokens over a budget of {}: {:?}", tokens, budget, p.text);
-            prop_assert!(p.page_first <= p.page_last);
+            prop_assert!(p.page_first.is_some() && p.page_first <= p.page_last);
             covered[start..end].iter_mut().for_each(|c| *c = true);
         }
         for b in blocks(text).iter().filter(|b| b.kind == BlockKind::Heading) {

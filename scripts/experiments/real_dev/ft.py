@@ -58,3 +58,7 @@ for ep in range(EPOCHS):
     fr=[f1(Yr[:,l],Pr[:,l]>=T[l]) for l in range(16)]; ft=[f1(Yt[:,l],Pt[:,l]>=T[l]) for l in range(16)]
     Tr=thresholds(Yr,Pr); frs=[f1(Yr[:,l],Pr[:,l]>=Tr[l]) for l in range(16)]
     print(f"K={K} ep{ep} {time.time()-t0:.0f}s real core {np.mean(fr[:4]):.3f} [{' '.join(f'{x:.2f}' for x in fr[:4])}] realT* {np.mean(frs[:4]):.3f} | test core {np.mean(ft[:4]):.3f} macro {np.nanmean(ft):.3f}",flush=True)
+    # Keep each epoch's probabilities (and the validation thresholds) so they can be
+    # averaged with the frozen head's afterwards.
+    np.savez(f"/tmp/ft_K{K}_s{SEED}_ep{ep}.npz", real=Pr, test=Pt, T=np.array(T),
+             real_ids=np.array([r['id'] for r in real]), test_ids=np.array([r['id'] for r in test]))

@@ -1,0 +1,235 @@
+//! Reviewers' decisions on the machine's codes, kept beside them and never in place of
+//! them.
+//!
+//! `planthemes review RUN_DIR --from FILE` reads a reviewed `evidence.csv`,
+//! `evidence.xlsx` or `.qdpx` ([`read`]) and appends its decisions to the run's
+//! `reviews.jsonl`. Every rebuild then codes each passage with its *reviewed* labels:
+//! the machine's labels, less those a reviewer rejected, plus those a reviewer added.
+//! The machine's own labels stay in `passages.jsonl` (`labels`), so the machine can
+//! still be scored against the reviewer (`eval --run`).
+
+pub mod read;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::report::{LabelInfo, PassageRecord};
+
+/// The file of decisions in a run folder.
+pub const REVIEWS: &str = "reviews.jsonl";
+
+/// What a reviewer decided about one label on one passage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Decision {
+    /// The machine's code is right.
+    Accept,
+    /// The machine's code is wrong: the passage does not carry the label.
+    Reject,
+    /// The passage carries a label the machine missed.
+    Add,
+}
+
+impl Decision {
+    /// As `evidence.csv` shows it in `reviewed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Accept => "accepted",
+            Decision::Reject => "rejected",
+            Decision::Add => "added",
+        }
+    }
+}
+
+/// One line of `reviews.jsonl`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Review {
+    pub passage: String,
+    pub label: String,
+    pub decision: Decision,
+    /// The reviewed file it came from, and where in it (`evidence.csv row 12`).
+    pub source: String,
+    /// When it was recorded (UTC, RFC 3339).
+    pub recorded: String,
+}
+
+/// Every decision of a run, the latest for each passage and label winning.
+#[derive(Debug, Clone, Default)]
+pub struct Reviews {
+    latest: HashMap<(String, String), Decision>,
+}
+
+/// How much of a run has been reviewed, for `report.json` and the closing summary.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReviewSummary {
+    /// Passages with at least one decision.
+    pub passages: usize,
+    pub accepted: usize,
+    pub rejected: usize,
+    pub added: usize,
+}
+
+impl Reviews {
+    pub fn from_decisions(decisions: impl IntoIterator<Item = Review>) -> Reviews {
+        let mut latest = HashMap::new();
+        for r in decisions {
+            latest.insert((r.passage, r.label), r.decision);
+        }
+        Reviews { latest }
+    }
+
+    /// Reads `reviews.jsonl` in `dir`; a run nobody has reviewed has none.
+    pub fn read(dir: &Path) -> Result<Reviews, crate::jsonl::JsonlError> {
+        let path = dir.join(REVIEWS);
+        if !path.is_file() {
+            return Ok(Reviews::default());
+        }
+        match crate::jsonl::read_jsonl::<Review>(&path) {
+            Ok(decisions) => Ok(Reviews::from_decisions(decisions)),
+            Err(crate::jsonl::JsonlError::Empty { .. }) => Ok(Reviews::default()),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.latest.is_empty()
+    }
+
+    /// The decision on `label` for `passage`, if any.
+    pub fn decision(&self, passage: &str, label: &str) -> Option<Decision> {
+        self.latest
+            .get(&(passage.to_string(), label.to_string()))
+            .copied()
+    }
+
+    /// Each passage's labels after review, in taxonomy order (`None` for a passage no
+    /// reviewer touched: its machine labels stand).
+    pub fn apply(
+        &self,
+        labels: &[LabelInfo],
+        passages: &[PassageRecord],
+    ) -> (Vec<Option<Vec<String>>>, ReviewSummary) {
+        let reviewed: BTreeSet<&str> = self.latest.keys().map(|(p, _)| p.as_str()).collect();
+        let mut summary = ReviewSummary::default();
+        let out = passages
+            .iter()
+            .map(|p| {
+                if !reviewed.contains(p.id.as_str()) {
+                    return None;
+                }
+                summary.passages += 1;
+                let kept = labels
+                    .iter()
+                    .filter(|l| {
+                        let machine = p.labels.contains(&l.id);
+                        match self.decision(&p.id, &l.id) {
+                            Some(Decision::Accept) => {
+                                summary.accepted += 1;
+                                // Accepting a code the machine no longer gives (its
+                                // threshold rose) keeps it: the reviewer saw it.
+                                true
+                            }
+                            Some(Decision::Reject) => {
+                                summary.rejected += 1;
+                                false
+                            }
+                            Some(Decision::Add) => {
+                                summary.added += 1;
+                                true
+                            }
+                            None => machine,
+                        }
+                    })
+                    .map(|l| l.id.clone())
+                    .collect();
+                Some(kept)
+            })
+            .collect();
+        (out, summary)
+    }
+
+    /// The decisions per passage id, for scoring the machine against the reviewer.
+    pub fn by_passage(&self) -> BTreeMap<&str, Vec<(&str, Decision)>> {
+        let mut out: BTreeMap<&str, Vec<(&str, Decision)>> = BTreeMap::new();
+        for ((p, l), d) in &self.latest {
+            out.entry(p.as_str()).or_default().push((l.as_str(), *d));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::round::DocKind;
+
+    fn label(id: &str) -> LabelInfo {
+        LabelInfo {
+            id: id.into(),
+            name: id.into(),
+            group: "approach".into(),
+            core: true,
+            description: String::new(),
+        }
+    }
+
+    fn passage(id: &str, labels: &[&str]) -> PassageRecord {
+        PassageRecord {
+            id: id.into(),
+            doc: "d".into(),
+            ics: "X".into(),
+            kind: DocKind::Strategy,
+            page_first: None,
+            page_last: None,
+            heading_path: Vec::new(),
+            paragraph: 1,
+            span: [0, 1],
+            text: "t".into(),
+            scores: BTreeMap::new(),
+            labels: labels.iter().map(|s| s.to_string()).collect(),
+            reviewed: None,
+        }
+    }
+
+    fn review(passage: &str, label: &str, decision: Decision) -> Review {
+        Review {
+            passage: passage.into(),
+            label: label.into(),
+            decision,
+            source: "test".into(),
+            recorded: String::new(),
+        }
+    }
+
+    #[test]
+    fn rejects_remove_adds_add_and_the_latest_decision_wins() {
+        let labels = [label("a"), label("b"), label("c")];
+        let passages = [passage("p1", &["a", "b"]), passage("p2", &["a"])];
+        let reviews = Reviews::from_decisions([
+            review("p1", "a", Decision::Reject),
+            review("p1", "c", Decision::Add),
+            review("p1", "a", Decision::Accept),
+            review("p1", "b", Decision::Reject),
+        ]);
+        let (after, summary) = reviews.apply(&labels, &passages);
+        assert_eq!(
+            after[0].as_deref(),
+            Some(&["a".to_string(), "c".into()][..])
+        );
+        assert_eq!(
+            after[1], None,
+            "an untouched passage keeps its machine labels"
+        );
+        assert_eq!(
+            summary,
+            ReviewSummary {
+                passages: 1,
+                accepted: 1,
+                rejected: 1,
+                added: 1
+            }
+        );
+    }
+}
