@@ -58,7 +58,12 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
             .ok()
             .filter(|v: &f32| v.is_finite())
             .with_context(|| format!("--threshold {setting:?}: the score is not a number"))?;
-        if !(0.0..=1.0).contains(&value) {
+        // The keyword list scores in hits; every other classifier in probabilities.
+        if record.classifier.kind == "keyword" {
+            if value < 0.0 {
+                bail!("--threshold {setting:?}: the keyword classifier's threshold is a number of hits, 0 or more");
+            }
+        } else if !(0.0..=1.0).contains(&value) {
             bail!("--threshold {setting:?}: a threshold is a score from 0 to 1");
         }
         record.thresholds.insert(label.to_string(), value);
