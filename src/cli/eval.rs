@@ -36,8 +36,15 @@ enum Which {
 #[derive(Debug, Args)]
 pub struct EvalArgs {
     /// Labelled passages (JSON Lines {"id","text","labels","doc_kind"?,"source"?}).
-    #[arg(long, value_name = "FILE")]
-    data: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present = "run")]
+    data: Option<PathBuf>,
+
+    /// Instead of --data: a reviewed run folder. Scores the run's machine codes against
+    /// its reviewers' decisions, label by label: an accepted code is a hit, a rejected
+    /// one a false positive, an added one a miss. Codes nobody decided on count for
+    /// nothing.
+    #[arg(long, value_name = "RUN_DIR", conflicts_with_all = ["data", "classifier"])]
+    run: Option<PathBuf>,
 
     /// Which classifier [default: the one `run` uses, the linear default head].
     #[arg(long, value_enum)]
@@ -136,8 +143,15 @@ struct Report {
 }
 
 pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
+    if let Some(run_dir) = &args.run {
+        return against_reviewer(args, run_dir);
+    }
+    let data = args
+        .data
+        .as_ref()
+        .expect("clap requires --data without --run");
     let taxonomy = load_taxonomy(args.taxonomy.as_deref())?;
-    let examples = read_examples(&args.data, &taxonomy)?;
+    let examples = read_examples(data, &taxonomy)?;
     let which = args.classifier.unwrap_or(Which::Linear);
     let names: Vec<Which> = match which {
         Which::All => vec![Which::Linear, Which::Prototype, Which::Keyword],
@@ -220,7 +234,75 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     }
 
     let report = Report {
-        data: shown(&args.data),
+        data: shown(data),
+        n: examples.len(),
+        results,
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_tables(&report, &taxonomy);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `eval --run`: the machine's codes against the reviewers' decisions.
+fn against_reviewer(args: &EvalArgs, run_dir: &std::path::Path) -> anyhow::Result<ExitCode> {
+    use crate::review::{Decision, Reviews};
+    let (record, passages) = crate::report::read_run(run_dir)?;
+    let reviews = Reviews::read(run_dir)?;
+    if reviews.is_empty() {
+        anyhow::bail!(
+            "{}: no reviews yet; record some with `planthemes review {} --from FILE`",
+            run_dir.display(),
+            run_dir.display()
+        );
+    }
+    let taxonomy = load_taxonomy(args.taxonomy.as_deref())?;
+    let ids: Vec<&str> = record.labels.iter().map(|l| l.id.as_str()).collect();
+    if taxonomy.ids() != ids {
+        anyhow::bail!(
+            "{}: the run's labels differ from the taxonomy's; give the run's taxonomy with --taxonomy {}",
+            run_dir.display(),
+            record.taxonomy
+        );
+    }
+    let decided = reviews.by_passage();
+    let (mut examples, mut gold, mut predicted) = (Vec::new(), Vec::new(), Vec::new());
+    for p in &passages {
+        let Some(decisions) = decided.get(p.id.as_str()) else {
+            continue;
+        };
+        // Undecided codes are false on both sides: they change no P, R or F1.
+        let (mut g, mut m) = (vec![false; ids.len()], vec![false; ids.len()]);
+        for (label, decision) in decisions {
+            let Some(l) = ids.iter().position(|id| id == label) else {
+                continue;
+            };
+            g[l] = matches!(decision, Decision::Accept | Decision::Add);
+            m[l] = p.labels.iter().any(|x| x == label);
+        }
+        examples.push(Example {
+            id: p.id.clone(),
+            text: String::new(),
+            labels: Vec::new(),
+            doc_kind: Some(p.kind.as_str().to_string()),
+            source: None,
+        });
+        gold.push(g);
+        predicted.push(m);
+    }
+    let name = format!("{} (machine codes vs reviewers)", record.classifier.name);
+    let results = vec![report(
+        &name,
+        None,
+        &taxonomy,
+        &examples,
+        &Judgements { gold, predicted },
+        args,
+    )];
+    let report = Report {
+        data: format!("{} (reviewed passages)", shown(run_dir)),
         n: examples.len(),
         results,
     };

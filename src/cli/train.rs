@@ -22,6 +22,11 @@ pub struct TrainArgs {
     #[arg(long, value_name = "FILE")]
     train: PathBuf,
 
+    /// A reviewed run folder whose reviewed passages join the training passages, with
+    /// their labels after review (repeatable; see `planthemes review`).
+    #[arg(long, value_name = "RUN_DIR")]
+    extra: Vec<PathBuf>,
+
     /// Labelled dev passages: early stopping and per-label thresholds (with `--folds 1`),
     /// or pooled with --train (bagging). Never the test split.
     #[arg(long, value_name = "FILE")]
@@ -97,7 +102,26 @@ impl std::str::FromStr for LayerList {
 
 pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
     let taxonomy = load_taxonomy(args.taxonomy.as_deref())?;
-    let train = read_examples(&args.train, &taxonomy)?;
+    let mut train = read_examples(&args.train, &taxonomy)?;
+    for run in &args.extra {
+        let reviewed = crate::review::reviewed_examples(run)?;
+        if let Some(bad) = reviewed
+            .iter()
+            .flat_map(|e| &e.labels)
+            .find(|l| !taxonomy.ids().contains(&l.as_str()))
+        {
+            anyhow::bail!(
+                "{}: its label {bad:?} is not in the taxonomy; train with the taxonomy the run used",
+                run.display()
+            );
+        }
+        eprintln!(
+            "train: {} reviewed passage(s) from {}",
+            reviewed.len(),
+            run.display()
+        );
+        train.extend(reviewed);
+    }
     let dev = read_examples(&args.dev, &taxonomy)?;
     // Checked again by the trainer; here it fails before any embedding.
     let pooled = train.len() + dev.len();

@@ -160,6 +160,35 @@ impl Reviews {
     }
 }
 
+/// A run's reviewed passages, each with its labels after review, as labelled
+/// examples (for `train --extra`). Passages nobody reviewed are left out: their labels
+/// are the machine's own guesses.
+pub fn reviewed_examples(run_dir: &Path) -> anyhow::Result<Vec<crate::eval::Example>> {
+    let (record, passages) = crate::report::read_run(run_dir)?;
+    let reviews = Reviews::read(run_dir)?;
+    if reviews.is_empty() {
+        anyhow::bail!(
+            "{}: no reviews (reviews.jsonl); record some with `planthemes review {} --from FILE`",
+            run_dir.display(),
+            run_dir.display()
+        );
+    }
+    let (reviewed, _) = reviews.apply(&record.labels, &passages);
+    Ok(passages
+        .into_iter()
+        .zip(reviewed)
+        .filter_map(|(p, labels)| {
+            Some(crate::eval::Example {
+                id: format!("{}:{}", run_dir.display(), p.id),
+                text: p.text,
+                labels: labels?,
+                doc_kind: Some(p.kind.as_str().to_string()),
+                source: Some("review".into()),
+            })
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

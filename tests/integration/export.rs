@@ -441,6 +441,72 @@ fn corrections_from_a_reviewed_csv_change_exactly_those_cells() {
     assert_review_landed(&run, &before, &machine, &plan);
     assert!(run.join("documents").is_dir());
 
+    // The machine scored against the reviewer: a rejected code is a false positive, an
+    // added one a miss.
+    let eval = planthemes(
+        Path::new(ROOT),
+        &["eval", "--run", run.to_str().unwrap(), "--json"],
+    );
+    assert!(eval.status.success(), "{}", stderr(&eval));
+    let scored: Value = serde_json::from_slice(&eval.stdout).unwrap();
+    let labels = &scored["results"][0]["labels"];
+    for (_, label) in &plan.rejected {
+        assert!(
+            labels[label]["precision"].as_f64().unwrap() < 1.0,
+            "{label}: {}",
+            labels[label]
+        );
+    }
+    let added = &labels[plan.added.1.as_str()];
+    assert!(added["recall"].as_f64().unwrap() < 1.0, "{added}");
+    let reviewed_passages = passages(&run)
+        .iter()
+        .filter(|p| p["reviewed"].is_array())
+        .count();
+    assert_eq!(scored["n"], reviewed_passages);
+
+    // Reviewed passages can join a head's training passages.
+    let (tmp, model) = crate::support::tiny_model(5);
+    let labelled =
+        std::fs::read_to_string(Path::new(ROOT).join("corpus/labelled/train.jsonl")).unwrap();
+    let small: String = labelled
+        .lines()
+        .take(60)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let train_file = tmp.path().join("train.jsonl");
+    std::fs::write(&train_file, small).unwrap();
+    let train = planthemes(
+        tmp.path(),
+        &[
+            "train",
+            "--train",
+            train_file.to_str().unwrap(),
+            "--dev",
+            train_file.to_str().unwrap(),
+            "--folds",
+            "1",
+            "--max-epochs",
+            "2",
+            "--layers",
+            "1",
+            "--out",
+            "head",
+            "--model",
+            model.to_str().unwrap(),
+            "--extra",
+            run.to_str().unwrap(),
+        ],
+    );
+    assert!(train.status.success(), "{}", stderr(&train));
+    assert!(
+        stderr(&train).contains(&format!(
+            "train: {reviewed_passages} reviewed passage(s) from"
+        )),
+        "{}",
+        stderr(&train)
+    );
+
     // A reviewed file naming an unknown theme records nothing and says which row.
     let bad = run.with_extension("bad.csv");
     std::fs::write(
