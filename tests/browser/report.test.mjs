@@ -123,6 +123,21 @@ try {
   const heading = await page.$eval("#evidence h3", (h) => h.textContent);
   check(heading.includes(target.ics), `the panel names the ICS (${heading})`);
 
+  // A cell whose evidence comes from a document without pages (DOCX, HTML, Markdown)
+  // cites its section and paragraph, never a page.
+  const unpaged = coverage.find((r) => r.kind === target.kind && r.evidence &&
+    r.evidence.split(";").some((id) => passages.get(id) && passages.get(id).page_first === null));
+  check(Boolean(unpaged), "some cell's evidence comes from a document without pages");
+  if (unpaged) {
+    await page.click(`td.cell[data-ics="${unpaged.ics}"][data-label="${unpaged.label}"]`);
+    await page.waitForSelector("#evidence li.evidence");
+    const cited = await page.$$eval("#evidence li.evidence", (lis) =>
+      lis.map((li) => ({ id: li.dataset.passage, page: li.querySelector(".page").textContent })));
+    const without = cited.filter((c) => passages.get(c.id).page_first === null);
+    check(without.length > 0 && without.every((c) => /^para\. \d+$/.test(c.page)),
+      `passages without pages are cited by paragraph (${without.map((c) => c.page).join(", ")})`);
+  }
+
   // The JFP view still has a cell for every pair; systems without a JFP are marked.
   await page.click('.views button[data-view="jfp"]');
   const jfpCells = await page.$$eval("td.cell", (tds) => tds.length);
