@@ -35,3 +35,22 @@ if [ "$status" -ne 1 ]; then
   exit 1
 fi
 node tests/browser/report.test.mjs "$out"
+
+# The diff page: the same round a year on, without one HWB strategy.
+round2=target/browser-round-2
+out2=target/browser-run-2
+diffs=target/browser-diff
+rm -rf "$round2" "$out2" "$diffs"
+mkdir -p "$round2"
+cp corpus/rounds/sample/* "$round2/"
+rm "$round2/sunderland-joint-health-and-wellbeing-strategy-2023.pdf"
+grep -v '^sunderland-' corpus/rounds/sample/manifest.csv > "$round2/manifest.csv"
+"$bin" run "$round2" --out "$out2" --classifier keyword >/dev/null 2>"$out2.log" || { cat "$out2.log" >&2; exit 1; }
+status=0
+"$bin" diff "$out" "$out2" --out "$diffs" >/dev/null 2>"$diffs.log" || status=$?
+if [ "$status" -gt 1 ]; then
+  cat "$diffs.log" >&2
+  echo "browser-test: diff failed with status $status" >&2
+  exit 1
+fi
+node tests/browser/diff.test.mjs "$diffs"

@@ -11,6 +11,7 @@
 pub mod aggregate;
 pub mod classify;
 pub mod cli;
+pub mod diff;
 pub mod embed;
 pub mod error;
 pub mod eval;

@@ -5,6 +5,7 @@
 
 mod agree;
 mod common;
+mod diff;
 mod embed;
 mod eval;
 mod export;
@@ -41,6 +42,8 @@ enum Command {
     Run(run::RunArgs),
     /// Rebuild a finished run's outputs from its passages (e.g. after new thresholds).
     Report(report::ReportArgs),
+    /// Compare two finished runs: what each ICS gained, lost and kept between rounds.
+    Diff(diff::DiffArgs),
     /// Write a finished run as a REFI-QDA project (.qdpx) or codebook (.qdc) for NVivo,
     /// ATLAS.ti, MAXQDA and QualCoder.
     Export(export::ExportArgs),
@@ -235,6 +238,7 @@ pub fn main() -> ExitCode {
         match cli.command {
             Command::Run(args) => run::run(&args),
             Command::Report(args) => report::run(&args),
+            Command::Diff(args) => diff::run(&args),
             Command::Export(args) => export::run(&args),
             Command::Review(args) => review::run(&args),
             Command::Embed(args) => embed::run(&args),

@@ -9,6 +9,7 @@
 //! written atomically.
 
 pub mod atomic;
+pub mod diff_html;
 pub mod evidence;
 mod html;
 pub mod qdpx;

@@ -6,6 +6,7 @@ mod cli_embed;
 mod cli_run;
 mod cli_shell;
 mod corpus;
+mod diff;
 mod encoder_tiny;
 mod export;
 mod fuzz;
