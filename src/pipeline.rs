@@ -57,6 +57,21 @@ pub struct Components<'a> {
     pub encoder_info: Option<EncoderInfo>,
     pub classifier: &'a dyn Classifier,
     pub classifier_info: ClassifierInfo,
+    /// The cache file, for documents already read and passages already scored; `None`
+    /// with `--no-cache`.
+    pub store: Option<&'a crate::embed::EmbeddingCache>,
+    /// What cached documents and scores depend on besides their own bytes.
+    pub fingerprints: Fingerprints,
+}
+
+/// What the cached work of a run depends on, beyond the document or text itself.
+#[derive(Debug, Clone, Default)]
+pub struct Fingerprints {
+    /// The tokenizer (passages are cut by its token counts; the cleaner's lexicon is its
+    /// vocabulary).
+    pub segmenter: String,
+    /// The classifier: its kind, head files, taxonomy and encoder.
+    pub classifier: String,
 }
 
 /// How to run.
@@ -122,11 +137,12 @@ pub fn run(
     let started = Instant::now();
     progress.stage("reading and segmenting", plan.documents.len() as u64);
     let done = AtomicU64::new(0);
+    let from_cache = AtomicU64::new(0);
     let results: Vec<Result<Read, ErrorRecord>> = plan
         .documents
         .par_iter()
         .map(|planned| {
-            let out = read_one(planned, parts, settings);
+            let out = read_one(planned, parts, settings, &from_cache);
             progress.set(done.fetch_add(1, Ordering::Relaxed) + 1);
             out
         })
@@ -182,26 +198,87 @@ pub fn run(
         },
         unique.len() as u64,
     );
-    let mut unique_scores: Vec<Vec<f32>> = Vec::with_capacity(unique.len());
+    // Scores of texts this classifier has scored before come from the cache; only the
+    // rest are embedded and classified.
+    let n_labels = parts.classifier.labels().len();
+    let score_keys: Vec<[u8; 32]> = match parts.store {
+        Some(_) => unique
+            .iter()
+            .map(|t| {
+                crate::embed::EmbeddingCache::key_of(&[
+                    b"scores 1",
+                    parts.fingerprints.classifier.as_bytes(),
+                    t.as_bytes(),
+                ])
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let mut unique_scores: Vec<Option<Vec<f32>>> = match parts.store {
+        Some(store) => store
+            .get_blobs(crate::embed::Blobs::Scores, &score_keys)
+            .unwrap_or_else(|_| vec![None; unique.len()])
+            .into_iter()
+            .map(|bytes| {
+                bytes.filter(|b| b.len() == n_labels * 4).map(|b| {
+                    b.chunks_exact(4)
+                        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                        .collect()
+                })
+            })
+            .collect(),
+        None => vec![None; unique.len()],
+    };
+    let todo: Vec<usize> = (0..unique.len())
+        .filter(|&i| unique_scores[i].is_none())
+        .collect();
+    let scored_before = unique.len() - todo.len();
+    progress.set(scored_before as u64);
     let (mut embed_secs, mut classify_secs, mut truncated) = (0.0, 0.0, 0);
-    for chunk in unique.chunks(SCORE_CHUNK) {
-        let done = unique_scores.len();
-        let vectors = match encoder {
+    for (n, chunk) in todo.chunks(SCORE_CHUNK).enumerate() {
+        let done = scored_before + n * SCORE_CHUNK;
+        let texts: Vec<&str> = chunk.iter().map(|&i| unique[i]).collect();
+        let (vectors, cut) = match encoder {
             Some(encoder) => {
                 let started = Instant::now();
                 let encoded =
-                    encoder.encode_observed(chunk, &|n| progress.set((done + n) as u64))?;
+                    encoder.encode_observed(&texts, &|n| progress.set((done + n) as u64))?;
                 truncated += encoded.truncated.len();
                 embed_secs += started.elapsed().as_secs_f64();
-                encoded.vectors
+                (encoded.vectors, encoded.truncated)
             }
-            None => Vec::new(),
+            None => (Vec::new(), Vec::new()),
         };
         let started = Instant::now();
-        unique_scores.extend(parts.classifier.score(&Input::zip(chunk, &vectors))?);
+        let scored = parts.classifier.score(&Input::zip(&texts, &vectors))?;
         classify_secs += started.elapsed().as_secs_f64();
-        progress.set(unique_scores.len() as u64);
+        if let Some(store) = parts.store {
+            // A truncated text's scores are not its whole text's: not kept.
+            let bytes: Vec<([u8; 32], Vec<u8>)> = chunk
+                .iter()
+                .zip(&scored)
+                .enumerate()
+                .filter(|(j, _)| !cut.contains(j))
+                .map(|(_, (&i, row))| {
+                    (
+                        score_keys[i],
+                        row.iter().flat_map(|x| x.to_le_bytes()).collect(),
+                    )
+                })
+                .collect();
+            let entries: Vec<([u8; 32], &[u8])> =
+                bytes.iter().map(|(k, b)| (*k, b.as_slice())).collect();
+            let _ = store.put_blobs(crate::embed::Blobs::Scores, &entries);
+        }
+        for (&i, row) in chunk.iter().zip(scored) {
+            unique_scores[i] = Some(row);
+        }
+        progress.set((done + chunk.len()) as u64);
     }
+    let unique_scores: Vec<Vec<f32>> = unique_scores
+        .into_iter()
+        .map(|s| s.expect("every text is scored or found: this is a bug"))
+        .collect();
     if let (Some(encoder), true) = (encoder, truncated > 0) {
         tracing::warn!(
             "{truncated} passage(s) were longer than the encoder's {} tokens and were truncated",
@@ -257,10 +334,12 @@ pub fn run(
         round: settings.round.clone(),
         manifest: plan.manifest.as_ref().map(|m| m.display().to_string()),
         encoder: parts.encoder_info.clone(),
-        cache: parts.cache.map(|c| crate::report::CacheInfo {
-            path: c.cache_path().display().to_string(),
-            found: c.hits(),
-            embedded: c.misses(),
+        cache: parts.store.map(|store| crate::report::CacheInfo {
+            path: store.path().display().to_string(),
+            found: parts.cache.map_or(0, |c| c.hits()),
+            embedded: parts.cache.map_or(0, |c| c.misses()),
+            documents: from_cache.load(Ordering::Relaxed) as usize,
+            scored: scored_before,
         }),
         classifier: parts.classifier_info.clone(),
         taxonomy: parts.taxonomy_path.display().to_string(),
@@ -310,36 +389,131 @@ pub fn run(
     })
 }
 
-/// Reads and segments one planned document; a document that cannot be coded (unread,
-/// empty after cleaning, over the passage limit) is its error.
+/// A document read and segmented, as the cache keeps it: what the run needs of the
+/// document (its first two pages, for identifying its ICS and kind) and of its
+/// segmentation.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Extracted {
+    format: crate::ingest::Format,
+    title: Option<String>,
+    note: Option<String>,
+    page_count: usize,
+    first_pages: Vec<crate::ingest::Page>,
+    text: String,
+    warning: Option<String>,
+    passages: Vec<Passage>,
+}
+
+/// Bumped whenever reading or segmenting changes what it makes of the same bytes.
+const EXTRACTION_VERSION: &str = "extraction 1";
+
+/// The cache key of a document: its bytes and everything that shapes what reading and
+/// segmenting make of them. `None` when there is no cache, or the file cannot be read
+/// or is over the size limit (reading it then says why).
+fn document_key(
+    planned: &Planned,
+    parts: &Components<'_>,
+    settings: &Settings,
+) -> Option<[u8; 32]> {
+    parts.store?;
+    let size = std::fs::metadata(&planned.path).ok()?.len();
+    if size > settings.ingest.max_bytes {
+        return None;
+    }
+    let bytes = std::fs::read(&planned.path).ok()?;
+    let hash = blake3::hash(&bytes);
+    Some(crate::embed::EmbeddingCache::key_of(&[
+        EXTRACTION_VERSION.as_bytes(),
+        env!("CARGO_PKG_VERSION").as_bytes(),
+        parts.fingerprints.segmenter.as_bytes(),
+        &(settings.segment.max_tokens as u64).to_le_bytes(),
+        settings.ingest.pdf_engine.as_str().as_bytes(),
+        format!("{:?}", settings.ingest.pdfium).as_bytes(),
+        hash.as_bytes(),
+    ]))
+}
+
+/// Reads and segments one planned document, or takes both from the cache; a document
+/// that cannot be coded (unread, empty after cleaning, over the passage limit) is its
+/// error.
 fn read_one(
     planned: &Planned,
     parts: &Components<'_>,
     settings: &Settings,
+    from_cache: &AtomicU64,
 ) -> Result<Read, ErrorRecord> {
     let fail = |reason: String| ErrorRecord {
         file: planned.file.clone(),
         reason,
     };
-    let mut doc =
-        ingest::read(&planned.path, &settings.ingest).map_err(|e| fail(e.reason.to_string()))?;
-    doc.id = planned.id.clone();
+    let key = document_key(planned, parts, settings);
+    let cached = match (parts.store, key) {
+        (Some(store), Some(key)) => store
+            .get_blobs(crate::embed::Blobs::Documents, &[key])
+            .ok()
+            .and_then(|mut found| found.pop().flatten())
+            .and_then(|bytes| serde_json::from_slice::<Extracted>(&bytes).ok()),
+        _ => None,
+    };
+    let extracted = match cached {
+        Some(mut extracted) => {
+            from_cache.fetch_add(1, Ordering::Relaxed);
+            // The same bytes under another name: the passages take this file's id.
+            for (i, p) in extracted.passages.iter_mut().enumerate() {
+                p.id = format!("{}#{}", planned.id, i + 1);
+                p.doc = planned.id.clone();
+            }
+            extracted
+        }
+        None => {
+            let mut doc = ingest::read(&planned.path, &settings.ingest)
+                .map_err(|e| fail(e.reason.to_string()))?;
+            doc.id = planned.id.clone();
+            let segmented = split(&doc, parts.tokens, parts.lexicon, &settings.segment);
+            let extracted = Extracted {
+                format: doc.format,
+                title: doc.title,
+                note: doc.note,
+                page_count: doc.pages.len(),
+                first_pages: doc.pages.into_iter().take(2).collect(),
+                text: segmented.cleaned.text,
+                warning: segmented.cleaned.warning,
+                passages: segmented.passages,
+            };
+            if let (Some(store), Some(key), false) =
+                (parts.store, key, extracted.passages.is_empty())
+            {
+                // A cache that cannot take it costs the next run a re-read, nothing more.
+                if let Ok(bytes) = serde_json::to_vec(&extracted) {
+                    let _ = store.put_blobs(crate::embed::Blobs::Documents, &[(key, &bytes)]);
+                }
+            }
+            extracted
+        }
+    };
+    let doc = ingest::Document {
+        id: planned.id.clone(),
+        path: planned.path.clone(),
+        format: extracted.format,
+        title: extracted.title,
+        pages: extracted.first_pages,
+        note: extracted.note,
+    };
     let identity = identify(planned, Some(&doc), parts.ics);
-    let segmented = split(&doc, parts.tokens, parts.lexicon, &settings.segment);
-    if segmented.passages.is_empty() {
+    if extracted.passages.is_empty() {
         let mut reason = "no passages: after cleaning, nothing is left but headings, page \
                           furniture or blank pages"
             .to_string();
-        if let Some(warning) = &segmented.cleaned.warning {
+        if let Some(warning) = &extracted.warning {
             reason.push_str(&format!(" ({warning})"));
         }
         return Err(fail(reason));
     }
-    if segmented.passages.len() > settings.max_passages {
+    if extracted.passages.len() > settings.max_passages {
         return Err(fail(format!(
             "too many passages: {}, over the per-document limit of {} (raise it with \
              --max-passages)",
-            segmented.passages.len(),
+            extracted.passages.len(),
             settings.max_passages
         )));
     }
@@ -350,7 +524,7 @@ fn read_one(
     path.parent()
         .map_or(Ok(()), std::fs::create_dir_all)
         .and_then(|()| {
-            crate::report::write_atomic(&path, |w| w.write_all(segmented.cleaned.text.as_bytes()))
+            crate::report::write_atomic(&path, |w| w.write_all(extracted.text.as_bytes()))
         })
         .map_err(|e| fail(format!("cannot keep its text in the run folder ({e})")))?;
     let paged = doc.format == crate::ingest::Format::Pdf;
@@ -368,12 +542,12 @@ fn read_one(
             kind: identity.kind,
             kind_confidence: identity.kind_confidence,
             kind_basis: identity.kind_basis,
-            pages: if paged { doc.pages.len() } else { 0 },
-            passages: segmented.passages.len(),
-            note: doc.note.clone(),
+            pages: if paged { extracted.page_count } else { 0 },
+            passages: extracted.passages.len(),
+            note: doc.note,
         },
-        passages: segmented.passages,
-        warning: segmented.cleaned.warning,
+        passages: extracted.passages,
+        warning: extracted.warning,
     })
 }
 

@@ -125,6 +125,9 @@ pub struct Built {
     pub info: crate::report::ClassifierInfo,
     /// The encoder's longest input, when there is an encoder.
     pub max_tokens: Option<usize>,
+    /// What the classifier's scores depend on (kind, head files, taxonomy, encoder
+    /// and its variant): the key of cached scores.
+    pub fingerprint: String,
 }
 
 /// Makes a classifier of `kind` with an encoder already loaded (needed for `linear`
@@ -234,11 +237,31 @@ pub fn build_classifier(
         encoder.as_ref(),
     )?;
     let max_tokens = encoder.as_ref().map(|e| e.max_tokens());
+    let mut fingerprint = blake3::Hasher::new();
+    fingerprint.update(kind_name(choice.classifier).as_bytes());
+    fingerprint.update(taxonomy.hash.as_bytes());
+    fingerprint.update(&choice.prototype_threshold.to_le_bytes());
+    if let Some(e) = &encoder {
+        use crate::embed::Encoder;
+        fingerprint.update(e.id().as_bytes());
+        fingerprint.update(e.variant().as_bytes());
+    }
+    if choice.classifier == Kind::Linear {
+        let dir = choice.head.clone().unwrap_or_else(default_head);
+        for name in ["head.json", "head.safetensors"] {
+            let path = dir.join(name);
+            let bytes = std::fs::read(&path)
+                .with_context(|| format!("{}: cannot read the head", path.display()))?;
+            fingerprint.update(&bytes);
+        }
+    }
+    let fingerprint = fingerprint.finalize().to_hex().to_string();
     Ok(Built {
         classifier,
         encoder,
         encoder_info,
         info,
         max_tokens,
+        fingerprint,
     })
 }

@@ -132,10 +132,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
             min_passages: args.min_passages as usize,
         },
     };
-    let cache = match &built.encoder {
-        Some(_) => args.cache.open(),
-        None => None,
-    };
+    // The cache also keeps documents read and passages scored, so the keyword
+    // classifier, with no encoder, uses it too.
+    let cache = args.cache.open();
     let cached = match (&built.encoder, &cache) {
         (Some(encoder), Some(cache)) => Some(crate::embed::CachedEncoder::new(encoder, cache)),
         _ => None,
@@ -154,6 +153,11 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         cache: cached.as_ref(),
         classifier: built.classifier.as_ref(),
         classifier_info: built.info.clone(),
+        store: cache.as_ref(),
+        fingerprints: pipeline::Fingerprints {
+            segmenter: tokenizer.fingerprint().to_string(),
+            classifier: built.fingerprint.clone(),
+        },
     };
     let bar = StageBar::new();
     let outcome = pipeline::run(&plan, &parts, &settings, &bar)?;
@@ -199,8 +203,9 @@ pub(crate) fn print_summary(record: &RunRecord, out: &Path, setup_secs: f64, rep
     }
     if let Some(cache) = &record.cache {
         eprintln!(
-            "cache: {} passage(s) found in {}, {} embedded",
-            cache.found, cache.path, cache.embedded
+            "cache ({}): {} of {} document(s) read before; {} passage(s) scored before, {} \
+             found embedded, {} embedded",
+            cache.path, cache.documents, c.coded, cache.scored, cache.found, cache.embedded
         );
     }
     let guessed: Vec<_> = record

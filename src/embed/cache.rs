@@ -6,6 +6,11 @@
 //! its precision and token limit; text).
 //! Value: the unit vector as little-endian f32. Misses are embedded in chunks and
 //! each chunk is committed as it finishes.
+//!
+//! The same file holds two more tables, so that an unchanged round is not redone
+//! ([`Blobs`]): each document's extraction and passages, keyed by its bytes and the
+//! segmenter's settings, and each passage's classifier scores, keyed by the classifier
+//! (head, encoder, taxonomy) and its text.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -15,6 +20,26 @@ use redb::{Database, ReadableDatabase, TableDefinition};
 use super::{EmbedError, Encoded, Encoder};
 
 const VECTORS: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("vectors");
+const DOCUMENTS: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("documents");
+const SCORES: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("scores");
+
+/// The cache's other tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blobs {
+    /// A document read and segmented (`pipeline`'s own serialisation).
+    Documents,
+    /// A passage's scores, one little-endian f32 per label.
+    Scores,
+}
+
+impl Blobs {
+    fn table(self) -> TableDefinition<'static, &'static [u8; 32], &'static [u8]> {
+        match self {
+            Blobs::Documents => DOCUMENTS,
+            Blobs::Scores => SCORES,
+        }
+    }
+}
 
 /// Texts embedded between commits: small enough that a kill loses little, large
 /// enough that the encoder's length-sorted batches stay full.
@@ -56,7 +81,9 @@ impl EmbeddingCache {
         }
         let db = Database::create(path).map_err(|e| fail(e.to_string()))?;
         let txn = db.begin_write().map_err(|e| fail(e.to_string()))?;
-        txn.open_table(VECTORS).map_err(|e| fail(e.to_string()))?;
+        for table in [VECTORS, DOCUMENTS, SCORES] {
+            txn.open_table(table).map_err(|e| fail(e.to_string()))?;
+        }
         txn.commit().map_err(|e| fail(e.to_string()))?;
         Ok(EmbeddingCache {
             db,
@@ -69,12 +96,57 @@ impl EmbeddingCache {
     }
 
     fn key(encoder: &str, variant: &str, text: &str) -> [u8; 32] {
+        Self::key_of(&[encoder.as_bytes(), variant.as_bytes(), text.as_bytes()])
+    }
+
+    /// A key from parts, each length-prefixed so that no two lists of parts collide.
+    pub fn key_of(parts: &[&[u8]]) -> [u8; 32] {
         let mut h = blake3::Hasher::new();
-        for part in [encoder, variant, text] {
+        for part in parts {
             h.update(&(part.len() as u64).to_le_bytes());
-            h.update(part.as_bytes());
+            h.update(part);
         }
         *h.finalize().as_bytes()
+    }
+
+    /// Values stored under `keys` in `table` (`None` where there is none).
+    pub fn get_blobs(
+        &self,
+        table: Blobs,
+        keys: &[[u8; 32]],
+    ) -> Result<Vec<Option<Vec<u8>>>, CacheError> {
+        let fail = |e: String| CacheError {
+            path: self.path.clone(),
+            reason: e,
+        };
+        let txn = self.db.begin_read().map_err(|e| fail(e.to_string()))?;
+        let table = txn
+            .open_table(table.table())
+            .map_err(|e| fail(e.to_string()))?;
+        keys.iter()
+            .map(|k| {
+                let value = table.get(k).map_err(|e| fail(e.to_string()))?;
+                Ok(value.map(|v| v.value().to_vec()))
+            })
+            .collect()
+    }
+
+    /// Stores values in `table`, in one transaction.
+    pub fn put_blobs(&self, table: Blobs, entries: &[([u8; 32], &[u8])]) -> Result<(), CacheError> {
+        let fail = |e: String| CacheError {
+            path: self.path.clone(),
+            reason: e,
+        };
+        let txn = self.db.begin_write().map_err(|e| fail(e.to_string()))?;
+        {
+            let mut table = txn
+                .open_table(table.table())
+                .map_err(|e| fail(e.to_string()))?;
+            for (key, value) in entries {
+                table.insert(key, *value).map_err(|e| fail(e.to_string()))?;
+            }
+        }
+        txn.commit().map_err(|e| fail(e.to_string()))
     }
 
     fn get_many(&self, keys: &[[u8; 32]], dim: usize) -> Result<Vec<Option<Vec<f32>>>, String> {

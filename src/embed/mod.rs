@@ -21,7 +21,7 @@ use std::str::FromStr;
 
 pub use batch::{plan_batches, Batch};
 pub use bert::BertEncoder;
-pub use cache::{default_cache_path, CachedEncoder, EmbeddingCache};
+pub use cache::{default_cache_path, Blobs, CachedEncoder, EmbeddingCache};
 pub use error::EmbedError;
 pub use resolve::{resolve_model, ModelLocation, ModelRequest, DEFAULT_MODEL};
 pub use tokens::ModelTokenizer;

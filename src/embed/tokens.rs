@@ -12,6 +12,8 @@ use crate::segment::{Lexicon, TokenCount};
 /// Counts tokens exactly as the encoder will, special tokens included.
 pub struct ModelTokenizer {
     tokenizer: Tokenizer,
+    /// BLAKE3 of `tokenizer.json`: passages cut by token count are this tokenizer's.
+    fingerprint: String,
 }
 
 impl ModelTokenizer {
@@ -23,7 +25,12 @@ impl ModelTokenizer {
     pub fn from_dir(dir: &Path) -> Result<Self, EmbedError> {
         check_complete(dir)?;
         let path = dir.join("tokenizer.json");
-        let mut tokenizer = Tokenizer::from_file(&path).map_err(|e| EmbedError::Tokenizer {
+        let bytes = std::fs::read(&path).map_err(|e| EmbedError::Tokenizer {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        let fingerprint = blake3::hash(&bytes).to_hex().to_string();
+        let mut tokenizer = Tokenizer::from_bytes(&bytes).map_err(|e| EmbedError::Tokenizer {
             path: path.clone(),
             reason: e.to_string(),
         })?;
@@ -34,7 +41,15 @@ impl ModelTokenizer {
                 path,
                 reason: e.to_string(),
             })?;
-        Ok(ModelTokenizer { tokenizer })
+        Ok(ModelTokenizer {
+            tokenizer,
+            fingerprint,
+        })
+    }
+
+    /// BLAKE3 of the tokenizer's file.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 }
 

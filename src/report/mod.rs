@@ -166,6 +166,14 @@ pub struct CacheInfo {
     pub found: usize,
     /// Passages embedded (and stored) in this run.
     pub embedded: usize,
+    /// Documents whose reading and passages came from the cache (the same bytes read
+    /// before, with the same settings).
+    #[serde(default)]
+    pub documents: usize,
+    /// Distinct passage texts whose scores came from the cache (the same classifier
+    /// scored them before): neither embedded nor classified again.
+    #[serde(default)]
+    pub scored: usize,
 }
 
 /// Counts for the closing summary.
