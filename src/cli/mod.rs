@@ -213,8 +213,17 @@ impl CacheArgs {
             .unwrap_or_else(crate::embed::default_cache_path);
         match crate::embed::EmbeddingCache::open(&path) {
             Ok(cache) => Some(cache),
+            Err(e) if e.reason == crate::embed::cache::IN_USE => {
+                eprintln!(
+                    "warning: {}: the cache is in use by another planthemes process; this run \
+                     goes on without it (the same outputs, only slower). Give each concurrent \
+                     run its own --cache FILE to keep their work",
+                    e.path.display()
+                );
+                None
+            }
             Err(e) => {
-                eprintln!("warning: {e}; embedding without the cache (or pass --cache FILE)");
+                eprintln!("warning: {e}; running without the cache (or pass --cache FILE)");
                 None
             }
         }

@@ -45,6 +45,9 @@ impl Blobs {
 /// enough that the encoder's length-sorted batches stay full.
 const CHUNK: usize = 64;
 
+/// Why a cache is refused when another process holds it (redb locks the file).
+pub const IN_USE: &str = "in use by another planthemes process";
+
 /// The cache file could not be used.
 #[derive(Debug, thiserror::Error)]
 #[error("{}: embedding cache unusable ({reason})", path.display())]
@@ -79,7 +82,10 @@ impl EmbeddingCache {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| fail(e.to_string()))?;
         }
-        let db = Database::create(path).map_err(|e| fail(e.to_string()))?;
+        let db = Database::create(path).map_err(|e| match e {
+            redb::DatabaseError::DatabaseAlreadyOpen => fail(IN_USE.into()),
+            e => fail(e.to_string()),
+        })?;
         let txn = db.begin_write().map_err(|e| fail(e.to_string()))?;
         for table in [VECTORS, DOCUMENTS, SCORES] {
             txn.open_table(table).map_err(|e| fail(e.to_string()))?;

@@ -750,3 +750,52 @@ fn a_rerun_reads_only_what_changed() {
         first["counts"]["passages"].as_u64().unwrap() + 1
     );
 }
+
+#[test]
+fn concurrent_runs_on_one_cache_finish_correctly_and_leave_it_whole() {
+    let dir = scratch("shared-cache");
+    let cache = dir.join("cache.redb");
+    let run = |out: &str| {
+        Command::new(env!("CARGO_BIN_EXE_planthemes"))
+            .args(["run", "--classifier", "keyword", "--cache", cache.to_str().unwrap(), "--out"])
+            .arg(dir.join(out))
+            .current_dir(ROOT)
+            .env("HF_HUB_OFFLINE", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    // Two at once: whichever finds the cache held goes on without it, and says so.
+    let (a, b) = (run("a"), run("b"));
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    assert!(a.status.success(), "{}", stderr(&a));
+    assert!(b.status.success(), "{}", stderr(&b));
+    for name in ["passages.jsonl", "coverage.csv", "summary.csv"] {
+        assert_eq!(
+            std::fs::read(dir.join("a").join(name)).unwrap(),
+            std::fs::read(dir.join("b").join(name)).unwrap(),
+            "{name}"
+        );
+    }
+
+    // Held by this process: the run says the cache is in use, and its outputs are
+    // still right.
+    let held = planthemes::embed::EmbeddingCache::open(&cache).unwrap();
+    let c = run("c").wait_with_output().unwrap();
+    assert!(c.status.success(), "{}", stderr(&c));
+    assert!(stderr(&c).contains("the cache is in use by another planthemes process"), "{}", stderr(&c));
+    assert_eq!(
+        std::fs::read(dir.join("a/coverage.csv")).unwrap(),
+        std::fs::read(dir.join("c/coverage.csv")).unwrap()
+    );
+    drop(held);
+
+    // Nothing corrupted: the next run opens it and finds every document.
+    let d = run("d").wait_with_output().unwrap();
+    assert!(d.status.success(), "{}", stderr(&d));
+    assert!(!stderr(&d).contains("warning"), "{}", stderr(&d));
+    let record: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("d/report.json")).unwrap()).unwrap();
+    assert_eq!(record["cache"]["documents"], 19);
+}
