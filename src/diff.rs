@@ -370,6 +370,7 @@ mod tests {
             passages: 1,
             text: None,
             note: None,
+            position: None,
         }
     }
 

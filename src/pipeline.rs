@@ -85,6 +85,53 @@ pub struct Settings {
     pub max_passages: usize,
     pub ingest: IngestOptions,
     pub presence: Presence,
+    /// Code only this shard of the round (`run --shard K/N`); `None` codes it all.
+    pub shard: Option<Shard>,
+}
+
+/// One of `n` deterministic parts of a round: the documents whose path relative to
+/// the round hashes to `k` (BLAKE3, modulo `n`). Shard 0 also carries what belongs to
+/// the round as a whole (manifest problems and warnings), so the shards' union is the
+/// round once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Shard {
+    pub k: usize,
+    pub n: usize,
+}
+
+impl Shard {
+    /// Whether this shard codes the file at `file` (relative to the round).
+    pub fn takes(&self, file: &str) -> bool {
+        let hash = blake3::hash(file.as_bytes());
+        let head = u64::from_le_bytes(hash.as_bytes()[..8].try_into().expect("8 bytes"));
+        head % self.n as u64 == self.k as u64
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    /// `K/N`, with 0 ≤ K < N (a Slurm array index or a Kubernetes completion index).
+    fn from_str(s: &str) -> Result<Shard, String> {
+        let (k, n) = s
+            .split_once('/')
+            .ok_or_else(|| format!("{s:?}: expected K/N, e.g. 0/4"))?;
+        let k: usize = k
+            .trim()
+            .parse()
+            .map_err(|_| format!("{s:?}: K is not a number"))?;
+        let n: usize = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("{s:?}: N is not a number"))?;
+        if n == 0 || k >= n {
+            return Err(format!(
+                "{s:?}: K counts from 0 and must be below N (0/{n} … {}/{n})",
+                n.max(1) - 1
+            ));
+        }
+        Ok(Shard { k, n })
+    }
 }
 
 /// A finished run.
@@ -133,18 +180,28 @@ pub fn run(
     let created: chrono::DateTime<chrono::Utc> = std::time::SystemTime::now().into();
     let mut timings = Vec::new();
 
+    // This run's documents, each with its place in the whole round (kept in a shard's
+    // record, so that `merge` puts the shards back in the round's order).
+    let selected: Vec<(usize, &Planned)> = plan
+        .documents
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| settings.shard.is_none_or(|s| s.takes(&p.file)))
+        .collect();
+    let whole_round = settings.shard.is_none_or(|s| s.k == 0);
+    let position = |i: usize| settings.shard.map(|_| i);
+
     // Read and segment, one document per task.
     let started = Instant::now();
-    progress.stage("reading and segmenting", plan.documents.len() as u64);
+    progress.stage("reading and segmenting", selected.len() as u64);
     let done = AtomicU64::new(0);
     let from_cache = AtomicU64::new(0);
-    let results: Vec<Result<Read, ErrorRecord>> = plan
-        .documents
+    let results: Vec<(usize, Result<Read, ErrorRecord>)> = selected
         .par_iter()
-        .map(|planned| {
+        .map(|&(i, planned)| {
             let out = read_one(planned, parts, settings, &from_cache);
             progress.set(done.fetch_add(1, Ordering::Relaxed) + 1);
-            out
+            (i, out)
         })
         .collect();
     timings.push((
@@ -152,24 +209,36 @@ pub fn run(
         started.elapsed().as_secs_f64(),
     ));
 
-    let mut errors: Vec<ErrorRecord> = plan.problems.iter().map(ErrorRecord::from).collect();
-    let mut warnings = plan_warnings(plan, parts.ics);
+    let (mut errors, mut warnings) = if whole_round {
+        (
+            plan.problems.iter().map(ErrorRecord::from).collect(),
+            plan_warnings(plan, parts.ics),
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let problems = errors.len();
     let mut documents = Vec::new();
     let mut passages: Vec<(usize, Passage)> = Vec::new();
-    for result in results {
+    for (i, result) in results {
         match result {
-            Ok(read) => {
+            Ok(mut read) => {
                 if let Some(warning) = read.warning {
                     warnings.push(ErrorRecord {
                         file: read.document.file.clone(),
                         reason: warning,
+                        position: position(i),
                     });
                 }
+                read.document.position = position(i);
                 let d = documents.len();
                 documents.push(read.document);
                 passages.extend(read.passages.into_iter().map(|p| (d, p)));
             }
-            Err(e) => errors.push(e),
+            Err(e) => errors.push(ErrorRecord {
+                position: position(i),
+                ..e
+            }),
         }
     }
 
@@ -321,7 +390,7 @@ pub fn run(
         .collect();
 
     let counts = Counts {
-        documents: plan.documents.len() + plan.problems.len(),
+        documents: selected.len() + problems,
         coded: documents.len(),
         failed: errors.len(),
         pages: documents.iter().map(|d| d.pages).sum(),
@@ -368,6 +437,7 @@ pub fn run(
         errors,
         warnings,
         review: None,
+        shard: settings.shard,
         national: Vec::new(),
     };
     apply_thresholds(&record, &mut records);
@@ -445,6 +515,7 @@ fn read_one(
     let fail = |reason: String| ErrorRecord {
         file: planned.file.clone(),
         reason,
+        position: None,
     };
     let key = document_key(planned, parts, settings);
     let cached = match (parts.store, key) {
@@ -545,6 +616,7 @@ fn read_one(
             pages: if paged { extracted.page_count } else { 0 },
             passages: extracted.passages.len(),
             note: doc.note,
+            position: None,
         },
         passages: extracted.passages,
         warning: extracted.warning,
@@ -560,6 +632,7 @@ fn plan_warnings(plan: &Plan, ics: &IcsTable) -> Vec<ErrorRecord> {
             warnings.push(ErrorRecord {
                 file: planned.file.clone(),
                 reason: format!("{MANIFEST} row {}: {doubt}", row.line),
+                position: None,
             });
         }
     }
@@ -587,6 +660,7 @@ impl From<&PlanProblem> for ErrorRecord {
         ErrorRecord {
             file: p.file.clone(),
             reason: p.reason.clone(),
+            position: None,
         }
     }
 }

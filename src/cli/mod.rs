@@ -9,6 +9,7 @@ mod diff;
 mod embed;
 mod eval;
 mod export;
+mod merge;
 mod report;
 mod review;
 mod run;
@@ -40,6 +41,8 @@ pub struct Cli {
 enum Command {
     /// The main job: code a round of plans and report coverage per ICS, with evidence.
     Run(run::RunArgs),
+    /// Combine the partial runs of `run --shard K/N` into one run.
+    Merge(merge::MergeArgs),
     /// Rebuild a finished run's outputs from its passages (e.g. after new thresholds).
     Report(report::ReportArgs),
     /// Compare two finished runs: what each ICS gained, lost and kept between rounds.
@@ -247,6 +250,7 @@ pub fn main() -> ExitCode {
         match cli.command {
             Command::Run(args) => run::run(&args),
             Command::Report(args) => report::run(&args),
+            Command::Merge(args) => merge::run(&args),
             Command::Diff(args) => diff::run(&args),
             Command::Export(args) => export::run(&args),
             Command::Review(args) => review::run(&args),

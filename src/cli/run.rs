@@ -78,6 +78,12 @@ pub struct RunArgs {
     #[arg(long)]
     allow_outside: bool,
 
+    /// Code only part K of N of the round (K from 0, e.g. a Slurm array index): the
+    /// documents whose path hashes to K. Combine the N partial runs with `planthemes
+    /// merge`.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<pipeline::Shard>,
+
     #[command(flatten)]
     encoder: EncoderArgs,
 
@@ -131,6 +137,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         presence: Presence {
             min_passages: args.min_passages as usize,
         },
+        shard: args.shard,
     };
     // The cache also keeps documents read and passages scored, so the keyword
     // classifier, with no encoder, uses it too.
@@ -181,8 +188,17 @@ pub(crate) fn status(record: &RunRecord) -> ExitCode {
 
 pub(crate) fn print_summary(record: &RunRecord, out: &Path, setup_secs: f64, report_secs: f64) {
     let c = &record.counts;
+    let part = record
+        .shard
+        .map(|s| {
+            format!(
+                " in shard {}/{} (combine the parts with planthemes merge)",
+                s.k, s.n
+            )
+        })
+        .unwrap_or_default();
     eprintln!(
-        "coded {} of {} document(s): {} page(s), {} passage(s); classifier {}",
+        "coded {} of {} document(s){part}: {} page(s), {} passage(s); classifier {}",
         c.coded, c.documents, c.pages, c.passages, record.classifier.name
     );
     let mut stages = vec![format!("setup {setup_secs:.1} s")];

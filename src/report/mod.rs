@@ -104,6 +104,9 @@ pub struct DocumentRecord {
     /// How it was read, when not the usual way (e.g. the fallback PDF engine).
     #[serde(default)]
     pub note: Option<String>,
+    /// Its place in the whole round, in a shard's record (`run --shard`), for `merge`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<usize>,
 }
 
 /// A document that could not be coded (in `errors`), or a note on one that was (in
@@ -112,6 +115,10 @@ pub struct DocumentRecord {
 pub struct ErrorRecord {
     pub file: String,
     pub reason: String,
+    /// In a shard's record, the document's place in the whole round (`None` for what
+    /// concerns the round as a whole: manifest rows, files that could not be planned).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<usize>,
 }
 
 /// A label as reports show it.
@@ -221,6 +228,10 @@ pub struct RunRecord {
     /// nobody has reviewed the run).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review: Option<crate::review::ReviewSummary>,
+    /// Set in a partial run (`run --shard K/N`): which part of the round it coded.
+    /// `planthemes merge` combines the parts into one run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<crate::pipeline::Shard>,
     /// National counts (derived; rewritten by every rebuild).
     #[serde(default, skip_deserializing)]
     pub national: Vec<NationalRow>,
@@ -635,16 +646,20 @@ mod tests {
                 passages: 1,
                 text: None,
                 note: None,
+                position: None,
             }],
             errors: vec![ErrorRecord {
                 file: "bad.pdf".into(),
                 reason: "corrupt </script> PDF".into(),
+                position: None,
             }],
             warnings: vec![ErrorRecord {
                 file: "manifest.csv row 3".into(),
                 reason: "blank row (no file); ignored".into(),
+                position: None,
             }],
             review: None,
+            shard: None,
             national: Vec::new(),
         }
     }

@@ -757,7 +757,14 @@ fn concurrent_runs_on_one_cache_finish_correctly_and_leave_it_whole() {
     let cache = dir.join("cache.redb");
     let run = |out: &str| {
         Command::new(env!("CARGO_BIN_EXE_planthemes"))
-            .args(["run", "--classifier", "keyword", "--cache", cache.to_str().unwrap(), "--out"])
+            .args([
+                "run",
+                "--classifier",
+                "keyword",
+                "--cache",
+                cache.to_str().unwrap(),
+                "--out",
+            ])
             .arg(dir.join(out))
             .current_dir(ROOT)
             .env("HF_HUB_OFFLINE", "1")
@@ -784,7 +791,11 @@ fn concurrent_runs_on_one_cache_finish_correctly_and_leave_it_whole() {
     let held = planthemes::embed::EmbeddingCache::open(&cache).unwrap();
     let c = run("c").wait_with_output().unwrap();
     assert!(c.status.success(), "{}", stderr(&c));
-    assert!(stderr(&c).contains("the cache is in use by another planthemes process"), "{}", stderr(&c));
+    assert!(
+        stderr(&c).contains("the cache is in use by another planthemes process"),
+        "{}",
+        stderr(&c)
+    );
     assert_eq!(
         std::fs::read(dir.join("a/coverage.csv")).unwrap(),
         std::fs::read(dir.join("c/coverage.csv")).unwrap()

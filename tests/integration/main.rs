@@ -14,4 +14,5 @@ mod hostile;
 mod ingest;
 mod parity;
 mod segment_props;
+mod shard;
 mod support;
