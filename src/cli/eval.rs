@@ -16,7 +16,9 @@ use super::train::fmt_opt;
 use super::{CacheArgs, EncoderArgs};
 use crate::classify::prototype::DEFAULT_THRESHOLD;
 use crate::classify::Input;
-use crate::eval::{bootstrap, gold_matrix, macro_f1, micro_f1, read_examples, Example, Judgements};
+use crate::eval::{
+    bootstrap, gold_matrix, macro_f1, micro_f1, read_examples_of, Example, Judgements,
+};
 use crate::report::write_atomic;
 use crate::taxonomy::Taxonomy;
 
@@ -49,6 +51,12 @@ pub struct EvalArgs {
     /// Which classifier [default: the one `run` uses, the linear default head].
     #[arg(long, value_enum)]
     classifier: Option<Which>,
+
+    /// Which list of each passage holds its gold labels: `labels` (themes), or
+    /// `commitment` with `--taxonomy corpus/commitment.toml`. Passages without the
+    /// field are left out.
+    #[arg(long, default_value = "labels", value_name = "FIELD")]
+    labels_field: String,
 
     /// Print one JSON document on stdout instead of tables.
     #[arg(long)]
@@ -151,7 +159,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         .as_ref()
         .expect("clap requires --data without --run");
     let taxonomy = load_taxonomy(args.taxonomy.as_deref())?;
-    let examples = read_examples(data, &taxonomy)?;
+    let examples = read_examples_of(data, &taxonomy, &args.labels_field)?;
     let which = args.classifier.unwrap_or(Which::Linear);
     let names: Vec<Which> = match which {
         Which::All => vec![Which::Linear, Which::Prototype, Which::Keyword],

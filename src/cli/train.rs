@@ -14,13 +14,19 @@ use crate::classify::linear::{features, DevMetrics, Member};
 use crate::classify::train::{mean_f1, train_bagged, train_linear, TrainData, TrainOptions};
 use crate::classify::{HeadMeta, KeywordClassifier, LinearClassifier};
 use crate::embed::Encoder;
-use crate::eval::{gold_matrix, read_examples, Example};
+use crate::eval::{gold_matrix, read_examples_of, Example};
 
 #[derive(Debug, Args)]
 pub struct TrainArgs {
     /// Labelled training passages (JSON Lines {"id","text","labels"}).
     #[arg(long, value_name = "FILE")]
     train: PathBuf,
+
+    /// Which list of each passage holds its labels: `labels` (themes), or
+    /// `commitment` with `--taxonomy corpus/commitment.toml` for the commitment head.
+    /// Passages without the field are left out.
+    #[arg(long, default_value = "labels", value_name = "FIELD")]
+    labels_field: String,
 
     /// A reviewed run folder whose reviewed passages join the training passages, with
     /// their labels after review (repeatable; see `planthemes review`).
@@ -102,7 +108,7 @@ impl std::str::FromStr for LayerList {
 
 pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
     let taxonomy = load_taxonomy(args.taxonomy.as_deref())?;
-    let mut train = read_examples(&args.train, &taxonomy)?;
+    let mut train = read_examples_of(&args.train, &taxonomy, &args.labels_field)?;
     for run in &args.extra {
         let reviewed = crate::review::reviewed_examples(run)?;
         if let Some(bad) = reviewed
@@ -122,7 +128,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
         );
         train.extend(reviewed);
     }
-    let dev = read_examples(&args.dev, &taxonomy)?;
+    let dev = read_examples_of(&args.dev, &taxonomy, &args.labels_field)?;
     // Checked again by the trainer; here it fails before any embedding.
     let pooled = train.len() + dev.len();
     if args.folds > 1 && pooled < usize::from(args.folds) * 9 {

@@ -38,7 +38,30 @@ pub enum DatasetError {
 
 /// Reads a labelled file and checks every label against the taxonomy.
 pub fn read_examples(path: &Path, taxonomy: &Taxonomy) -> Result<Vec<Example>, DatasetError> {
-    let examples: Vec<Example> = read_jsonl(path)?;
+    read_examples_of(path, taxonomy, "labels")
+}
+
+/// Reads a labelled file taking each passage's labels from `field` (`labels`, or
+/// another list such as `commitment` or `facets`). With a field other than `labels`,
+/// passages without it are left out: it was not coded on them.
+pub fn read_examples_of(
+    path: &Path,
+    taxonomy: &Taxonomy,
+    field: &str,
+) -> Result<Vec<Example>, DatasetError> {
+    let examples: Vec<Example> = if field == "labels" {
+        read_jsonl(path)?
+    } else {
+        let rows: Vec<serde_json::Map<String, serde_json::Value>> = read_jsonl(path)?;
+        rows.into_iter()
+            .filter(|row| row.get(field).is_some_and(serde_json::Value::is_array))
+            .filter_map(|mut row| {
+                let labels = row.remove(field)?;
+                row.insert("labels".into(), labels);
+                serde_json::from_value(serde_json::Value::Object(row)).ok()
+            })
+            .collect()
+    };
     let known: HashSet<&str> = taxonomy.ids().into_iter().collect();
     let mut ids = HashSet::new();
     for e in &examples {
