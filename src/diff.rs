@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::Serialize;
 
 use crate::aggregate::{Coverage, CoverageRow};
+use crate::classify::commitment::rank;
 use crate::report::{coverage_of, DocumentRecord, PassageRecord, RunRecord};
 use crate::round::DocKind;
 
@@ -90,6 +91,12 @@ pub struct CellChange {
     pub share_change: f64,
     pub before: Option<Evidence>,
     pub after: Option<Evidence>,
+    /// The strongest commitment among the cell's passages in each round (`target` …
+    /// `aim`, `none`), where both runs flagged commitments.
+    pub strength_old: Option<&'static str>,
+    pub strength_new: Option<&'static str>,
+    /// `firmer` or `weaker` when the strongest commitment changed; empty otherwise.
+    pub commitment_change: &'static str,
     /// The rounds were coded by different models (`--allow-model-change`).
     pub models_differ: bool,
 }
@@ -103,7 +110,8 @@ pub struct Diff {
     pub differences: Vec<String>,
     pub documents: Vec<DocumentChange>,
     pub cells: Vec<CellChange>,
-    /// Cells per change: gained, lost, kept, neither.
+    /// Cells per change: gained, lost, kept, neither; and per commitment change:
+    /// firmer, weaker.
     pub counts: BTreeMap<&'static str, usize>,
     /// Labels as reports show them: id and name.
     pub labels: Vec<(String, String)>,
@@ -215,9 +223,19 @@ pub fn diff(old: &RunData, new: &RunData) -> Diff {
         .map(|d| (d.ics.as_str(), d.kind))
         .collect();
 
+    let firm_old = crate::report::commitment_by_cell(&old.record, &old.passages);
+    let firm_new = crate::report::commitment_by_cell(&new.record, &new.passages);
+    let both_flagged = old.record.commitment.is_some() && new.record.commitment.is_some();
     let mut cells = Vec::new();
-    let mut counts: BTreeMap<&'static str, usize> =
-        [("gained", 0), ("lost", 0), ("kept", 0), ("neither", 0)].into();
+    let mut counts: BTreeMap<&'static str, usize> = [
+        ("gained", 0),
+        ("lost", 0),
+        ("kept", 0),
+        ("neither", 0),
+        ("firmer", 0),
+        ("weaker", 0),
+    ]
+    .into();
     for key in keys {
         let (ics, kind, label) = key;
         let b = before.get(key);
@@ -233,6 +251,21 @@ pub fn diff(old: &RunData, new: &RunData) -> Diff {
         *counts.entry(change).or_default() += 1;
         let in_old = systems_old.contains(&(ics.as_str(), *kind));
         let in_new = systems_new.contains(&(ics.as_str(), *kind));
+        let strength = |firm: &HashMap<(&str, DocKind, &str), (&'static str, usize)>| {
+            both_flagged.then(|| {
+                firm.get(&(ics.as_str(), *kind, label.as_str()))
+                    .map_or("none", |f| f.0)
+            })
+        };
+        let (strength_old, strength_new) = (strength(&firm_old), strength(&firm_new));
+        let commitment_change = match (strength_old, strength_new) {
+            (Some(a), Some(b)) if rank(b) > rank(a) => "firmer",
+            (Some(a), Some(b)) if rank(b) < rank(a) => "weaker",
+            _ => "",
+        };
+        if !commitment_change.is_empty() {
+            *counts.entry(commitment_change).or_default() += 1;
+        }
         let share_old = b.map_or(0.0, |r| r.share);
         let share_new = a.map_or(0.0, |r| r.share);
         cells.push(CellChange {
@@ -258,6 +291,9 @@ pub fn diff(old: &RunData, new: &RunData) -> Diff {
             share_change: share_new - share_old,
             before: b.and_then(|r| strongest(old, r)),
             after: a.and_then(|r| strongest(new, r)),
+            strength_old,
+            strength_new,
+            commitment_change,
             models_differ,
         });
     }

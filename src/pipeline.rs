@@ -57,6 +57,9 @@ pub struct Components<'a> {
     pub encoder_info: Option<EncoderInfo>,
     pub classifier: &'a dyn Classifier,
     pub classifier_info: ClassifierInfo,
+    /// The commitment head, when the run has one (it reads the same vectors).
+    pub commitment: Option<&'a dyn Classifier>,
+    pub commitment_info: Option<crate::report::CommitmentInfo>,
     /// The cache file, for documents already read and passages already scored; `None`
     /// with `--no-cache`.
     pub store: Option<&'a crate::embed::EmbeddingCache>,
@@ -269,7 +272,8 @@ pub fn run(
     );
     // Scores of texts this classifier has scored before come from the cache; only the
     // rest are embedded and classified.
-    let n_labels = parts.classifier.labels().len();
+    let n_themes = parts.classifier.labels().len();
+    let n_labels = n_themes + parts.commitment.map_or(0, |c| c.labels().len());
     let score_keys: Vec<[u8; 32]> = match parts.store {
         Some(_) => unique
             .iter()
@@ -319,7 +323,14 @@ pub fn run(
             None => (Vec::new(), Vec::new()),
         };
         let started = Instant::now();
-        let scored = parts.classifier.score(&Input::zip(&texts, &vectors))?;
+        let inputs = Input::zip(&texts, &vectors);
+        let mut scored = parts.classifier.score(&inputs)?;
+        // Each row: the themes' scores, then the commitment flags'.
+        if let Some(commitment) = parts.commitment {
+            for (row, flags) in scored.iter_mut().zip(commitment.score(&inputs)?) {
+                row.extend(flags);
+            }
+        }
         classify_secs += started.elapsed().as_secs_f64();
         if let Some(store) = parts.store {
             // A truncated text's scores are not its whole text's: not kept.
@@ -362,11 +373,26 @@ pub fn run(
     drop(unique_scores);
 
     let label_ids: Vec<String> = parts.classifier.labels().to_vec();
+    let flag_ids: Vec<String> = parts
+        .commitment
+        .map(|c| c.labels().to_vec())
+        .unwrap_or_default();
     let mut records: Vec<PassageRecord> = passages
         .into_iter()
         .zip(scores)
-        .map(|((d, p), row)| {
+        .map(|((d, p), mut row)| {
             let doc = &documents[d];
+            let flag_scores = row.split_off(n_themes.min(row.len()));
+            let commitment: Vec<String> = match parts.commitment {
+                Some(c) => flag_ids
+                    .iter()
+                    .zip(&flag_scores)
+                    .zip(c.thresholds())
+                    .filter(|((_, s), t)| *s >= *t)
+                    .map(|((id, _), _)| id.clone())
+                    .collect(),
+                None => Vec::new(),
+            };
             PassageRecord {
                 id: p.id,
                 doc: p.doc,
@@ -385,6 +411,12 @@ pub fn run(
                     .collect(),
                 labels: Vec::new(),
                 reviewed: None,
+                commitment,
+                commitment_scores: flag_ids
+                    .iter()
+                    .cloned()
+                    .zip(flag_scores.into_iter().map(round4))
+                    .collect(),
             }
         })
         .collect();
@@ -437,6 +469,7 @@ pub fn run(
         errors,
         warnings,
         review: None,
+        commitment: parts.commitment_info.clone(),
         shard: settings.shard,
         national: Vec::new(),
     };

@@ -6,6 +6,7 @@
 //! baseline); `prototype` (zero-shot cosine to label descriptions) and `linear` (a
 //! trained head) follow.
 
+pub mod commitment;
 pub mod keyword;
 pub mod linear;
 pub mod prototype;

@@ -83,6 +83,9 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<ExitCode> {
             "after_passage",
             "after_location",
             "after_text",
+            "strength_old",
+            "strength_new",
+            "commitment_change",
             "models_differ",
         ])?;
         for c in &result.cells {
@@ -118,6 +121,9 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<ExitCode> {
                 &ap,
                 &al,
                 &at,
+                c.strength_old.unwrap_or(""),
+                c.strength_new.unwrap_or(""),
+                c.commitment_change,
                 &c.models_differ.to_string(),
             ])?;
         }
@@ -167,12 +173,14 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<ExitCode> {
             .count()
     };
     eprintln!(
-        "{} → {}: {} theme(s) gained, {} lost, {} kept; documents: {} new, {} gone, {} replaced, {} kept",
+        "{} → {}: {} theme(s) gained, {} lost, {} kept; {} firmer, {} weaker; documents: {} new, {} gone, {} replaced, {} kept",
         args.old_run.display(),
         args.new_run.display(),
         result.counts["gained"],
         result.counts["lost"],
         result.counts["kept"],
+        result.counts["firmer"],
+        result.counts["weaker"],
         docs("new"),
         docs("gone"),
         docs("replaced"),

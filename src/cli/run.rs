@@ -78,6 +78,16 @@ pub struct RunArgs {
     #[arg(long)]
     allow_outside: bool,
 
+    /// The commitment head that flags each passage's aims, actions, resources and
+    /// targets [default: models/heads/commitment]. It reads the theme head's vectors,
+    /// so it is used with the default (linear) classifier only.
+    #[arg(long, value_name = "DIR")]
+    commitment_head: Option<PathBuf>,
+
+    /// Do not flag commitments.
+    #[arg(long, conflicts_with = "commitment_head")]
+    no_commitment: bool,
+
     /// Code only part K of N of the round (K from 0, e.g. a Slurm array index): the
     /// documents whose path hashes to K. Combine the N partial runs with `planthemes
     /// merge`.
@@ -146,6 +156,11 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         (Some(encoder), Some(cache)) => Some(crate::embed::CachedEncoder::new(encoder, cache)),
         _ => None,
     };
+    let commitment = if args.no_commitment {
+        None
+    } else {
+        load_commitment(args.commitment_head.as_deref(), built.encoder.as_ref())?
+    };
     let parts = Components {
         taxonomy: &taxonomy,
         taxonomy_path: &taxonomy_path,
@@ -160,10 +175,18 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         cache: cached.as_ref(),
         classifier: built.classifier.as_ref(),
         classifier_info: built.info.clone(),
+        commitment: commitment
+            .as_ref()
+            .map(|(c, _, _)| c as &dyn crate::classify::Classifier),
+        commitment_info: commitment.as_ref().map(|(_, info, _)| info.clone()),
         store: cache.as_ref(),
         fingerprints: pipeline::Fingerprints {
             segmenter: tokenizer.fingerprint().to_string(),
-            classifier: built.fingerprint.clone(),
+            classifier: format!(
+                "{}+{}",
+                built.fingerprint,
+                commitment.as_ref().map_or("", |(_, _, f)| f.as_str())
+            ),
         },
     };
     let bar = StageBar::new();
@@ -173,6 +196,69 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("{}: cannot put the finished run in place", out.display()))?;
     print_summary(&outcome.record, &out, setup_secs, outcome.report_secs);
     Ok(status(&outcome.record))
+}
+
+/// The commitment head, its record and its fingerprint, when one can run beside the
+/// classifier: an encoder whose middle layers are the head's. A head named with
+/// `--commitment-head` that cannot run is an error; the default one is skipped
+/// quietly (with the keyword classifier, say).
+fn load_commitment(
+    dir: Option<&Path>,
+    encoder: Option<&crate::embed::BertEncoder>,
+) -> anyhow::Result<
+    Option<(
+        crate::classify::LinearClassifier,
+        crate::report::CommitmentInfo,
+        String,
+    )>,
+> {
+    use crate::classify::commitment::{COMMITMENT_HEAD, COMMITMENT_TAXONOMY};
+    use crate::classify::Classifier;
+    let named = dir.is_some();
+    let dir = dir.map_or_else(|| project_file(COMMITMENT_HEAD), Path::to_path_buf);
+    let Some(encoder) = encoder else {
+        if named {
+            anyhow::bail!(
+                "--commitment-head needs the encoder: use it with the default classifier"
+            );
+        }
+        return Ok(None);
+    };
+    if !named && !dir.join("head.json").is_file() {
+        return Ok(None);
+    }
+    let taxonomy = load_taxonomy(Some(&project_file(COMMITMENT_TAXONOMY)))?;
+    let head = match crate::classify::LinearClassifier::load(
+        &dir,
+        &taxonomy,
+        crate::embed::Encoder::id(encoder),
+        encoder.extra_layers(),
+    ) {
+        Ok(head) => head,
+        Err(e) if !named => {
+            tracing::info!("no commitment flags: {e}");
+            return Ok(None);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut fingerprint = blake3::Hasher::new();
+    for name in ["head.json", "head.safetensors"] {
+        fingerprint.update(&std::fs::read(dir.join(name))?);
+    }
+    let info = crate::report::CommitmentInfo {
+        head: dir.display().to_string(),
+        thresholds: head
+            .labels()
+            .iter()
+            .cloned()
+            .zip(head.thresholds().iter().copied())
+            .collect(),
+    };
+    Ok(Some((
+        head,
+        info,
+        fingerprint.finalize().to_hex().to_string(),
+    )))
 }
 
 /// 0 all coded, 1 some failed, 2 none coded.

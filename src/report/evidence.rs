@@ -16,7 +16,7 @@ use crate::aggregate::Coverage;
 use crate::review::Reviews;
 
 /// The columns of `evidence.csv` and of the workbook's Evidence sheet.
-pub const COLUMNS: [&str; 19] = [
+pub const COLUMNS: [&str; 20] = [
     "passage",
     "ics",
     "document",
@@ -30,6 +30,7 @@ pub const COLUMNS: [&str; 19] = [
     "theme",
     "theme_id",
     "score",
+    "commitment",
     "coded_by",
     "reviewed",
     "accept",
@@ -51,7 +52,7 @@ pub struct Row<'a> {
 }
 
 impl Row<'_> {
-    fn cells(&self) -> [String; 19] {
+    fn cells(&self) -> [String; 20] {
         let p = self.passage;
         let d = self.document;
         let pages = match (p.page_first, p.page_last) {
@@ -77,6 +78,7 @@ impl Row<'_> {
                 .get(self.label)
                 .map(|s| format!("{s:.4}"))
                 .unwrap_or_default(),
+            p.commitment.join(", "),
             self.coded_by.to_string(),
             self.reviewed.to_string(),
             String::new(),

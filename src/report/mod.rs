@@ -55,6 +55,13 @@ pub struct PassageRecord {
     /// (`reviews.jsonl`): these are what every output counts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reviewed: Option<Vec<String>>,
+    /// Its commitment flags (`aim`, `action`, `resource`, `target`), when the run has
+    /// a commitment head; its strength is the highest.
+    #[serde(default)]
+    pub commitment: Vec<String>,
+    /// The commitment head's score per flag.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub commitment_scores: BTreeMap<String, f32>,
 }
 
 fn first() -> u32 {
@@ -152,6 +159,13 @@ fn fp32() -> String {
     "fp32".into()
 }
 
+/// The commitment head a run used, and its thresholds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommitmentInfo {
+    pub head: String,
+    pub thresholds: BTreeMap<String, f32>,
+}
+
 /// The classifier a run used.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClassifierInfo {
@@ -228,6 +242,9 @@ pub struct RunRecord {
     /// nobody has reviewed the run).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review: Option<crate::review::ReviewSummary>,
+    /// The commitment head, when the run flagged commitments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commitment: Option<CommitmentInfo>,
     /// Set in a partial run (`run --shard K/N`): which part of the round it coded.
     /// `planthemes merge` combines the parts into one run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -363,8 +380,17 @@ pub fn write_outputs(
             "present",
             "max_score",
             "evidence",
+            "strongest",
+            "targets",
         ])?;
+        let firmness = commitment_by_cell(record, passages);
         for r in &coverage.coverage {
+            let (strongest, targets) =
+                match firmness.get(&(r.ics.as_str(), r.kind, r.label.as_str())) {
+                    Some((s, t)) => (s.to_string(), t.to_string()),
+                    None if record.commitment.is_some() => ("none".to_string(), "0".to_string()),
+                    None => (String::new(), String::new()),
+                };
             out.write_record([
                 r.ics.as_str(),
                 r.kind.as_str(),
@@ -375,6 +401,8 @@ pub fn write_outputs(
                 if r.present { "true" } else { "false" },
                 &fmt_score(r.max_score),
                 &r.evidence.join(";"),
+                &strongest,
+                &targets,
             ])?;
         }
         out.flush()
@@ -512,6 +540,33 @@ pub fn write_outputs(
         w.write_all(b"\n")
     })?;
     Ok(coverage)
+}
+
+/// Per ICS × kind × label, the strongest commitment among the passages carrying the
+/// label, and how many of them set a target (empty without a commitment head).
+pub fn commitment_by_cell<'a>(
+    record: &RunRecord,
+    passages: &'a [PassageRecord],
+) -> std::collections::HashMap<(&'a str, DocKind, &'a str), (&'static str, usize)> {
+    use crate::classify::commitment::{rank, strength};
+    let mut out = std::collections::HashMap::new();
+    if record.commitment.is_none() {
+        return out;
+    }
+    for p in passages {
+        let s = strength(&p.commitment);
+        let target = p.commitment.iter().any(|f| f == "target");
+        for label in p.coded() {
+            let cell = out
+                .entry((p.ics.as_str(), p.kind, label.as_str()))
+                .or_insert(("none", 0));
+            if rank(s) > rank(cell.0) {
+                cell.0 = s;
+            }
+            cell.1 += usize::from(target);
+        }
+    }
+    out
 }
 
 /// Aggregates a run's passages with its record's presence rule.
@@ -659,6 +714,7 @@ mod tests {
                 position: None,
             }],
             review: None,
+            commitment: None,
             shard: None,
             national: Vec::new(),
         }
@@ -679,6 +735,8 @@ mod tests {
             scores: [("housing".into(), score_housing), ("access".into(), 0.1)].into(),
             labels: Vec::new(),
             reviewed: None,
+            commitment: Vec::new(),
+            commitment_scores: BTreeMap::new(),
         }
     }
 

@@ -219,6 +219,8 @@ mod tests {
             scores: BTreeMap::new(),
             labels: labels.iter().map(|s| s.to_string()).collect(),
             reviewed: None,
+            commitment: Vec::new(),
+            commitment_scores: BTreeMap::new(),
         }
     }
 

@@ -205,6 +205,43 @@ fn the_sample_round_is_coded_end_to_end_and_the_planted_profiles_show() {
         n += 1;
     }
     assert_eq!(record["counts"]["passages"].as_u64().unwrap() as usize, n);
+
+    // Commitment flags: on every passage, decided by the commitment head's thresholds;
+    // each coverage cell gives its strongest commitment and its count of targets.
+    let flag_thresholds = record["commitment"]["thresholds"].as_object().unwrap();
+    let mut targets = 0;
+    for line in passages.lines() {
+        let p: Value = serde_json::from_str(line).unwrap();
+        for (flag, t) in flag_thresholds {
+            let given = p["commitment"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f == flag.as_str());
+            assert_eq!(
+                given,
+                p["commitment_scores"][flag].as_f64().unwrap() >= t.as_f64().unwrap()
+            );
+        }
+        targets += usize::from(
+            p["commitment"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f == "target"),
+        );
+    }
+    assert!(
+        targets > 10,
+        "the sample's KPI-rich plans set targets ({targets} passages)"
+    );
+    let rows = read_csv(&out.join("coverage.csv"));
+    assert!(rows.iter().all(
+        |r| ["none", "aim", "action", "resource", "target"].contains(&r["strongest"].as_str())
+    ));
+    assert!(rows
+        .iter()
+        .any(|r| r["strongest"] == "target" && r["targets"] != "0"));
     assert!(record["encoder"]["id"]
         .as_str()
         .unwrap()

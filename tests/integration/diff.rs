@@ -263,3 +263,93 @@ fn diff_refuses_runs_coded_differently_unless_allowed() {
         "every row marked"
     );
 }
+
+/// With the default head and the commitment head: a strategy that turns an aim into a
+/// target is reported `firmer` on the themes of the passage that changed, and nowhere
+/// else.
+#[test]
+fn diff_reports_an_aim_turned_into_a_target_as_firmer() {
+    let model = crate::support::real_model_dir();
+    let sample = Path::new(ROOT).join("corpus/rounds/sample");
+    let new_round = scratch("firmer-round");
+    for entry in std::fs::read_dir(&sample).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, new_round.join(path.file_name().unwrap())).unwrap();
+    }
+    let strategy = new_round.join("north-west-london-integrated-care-strategy-2023.md");
+    let text = std::fs::read_to_string(&strategy).unwrap();
+    let aim = "- improving the conditions in which people live, starting with overcrowding and the cost of living";
+    assert!(text.contains(aim));
+    std::fs::write(
+        &strategy,
+        text.replace(
+            aim,
+            "- cutting the share of overcrowded households from 12% to 8% by 2028, and halving the number of families in temporary accommodation, from 3,100 to 1,550, by March 2027",
+        ),
+    )
+    .unwrap();
+    let code = |round: &Path, name: &str| {
+        let out = scratch(name);
+        let run = planthemes(
+            Path::new(ROOT),
+            &[
+                "run",
+                round.to_str().unwrap(),
+                "--model",
+                model.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert!(run.status.success(), "{}", stderr(&run));
+        out
+    };
+    let (old, new) = (
+        code(&sample, "firmer-old-run"),
+        code(&new_round, "firmer-new-run"),
+    );
+    let out = scratch("firmer-diff");
+    let diff = planthemes(
+        Path::new(ROOT),
+        &[
+            "diff",
+            old.to_str().unwrap(),
+            new.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(diff.status.success(), "{}", stderr(&diff));
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("diff.json")).unwrap()).unwrap();
+    let changed: Vec<&Value> = json["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["commitment_change"] != "")
+        .collect();
+    let nwl = "North West London Integrated Care System";
+    for c in &changed {
+        assert!(
+            c["ics"] == nwl && c["kind"] == "strategy",
+            "changed where the plans did not: {c}"
+        );
+    }
+    let wider = changed
+        .iter()
+        .find(|c| c["label"] == "wider_determinants")
+        .unwrap_or_else(|| panic!("wider determinants not firmer: {changed:?}"));
+    assert_eq!(wider["commitment_change"], "firmer");
+    assert_eq!(wider["strength_new"], "target");
+    let mut reader = csv::Reader::from_path(out.join("diff.csv")).unwrap();
+    let change = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "commitment_change")
+        .unwrap();
+    assert!(reader.records().map(Result::unwrap).any(|r| r[0] == *nwl
+        && &r[1] == "strategy"
+        && &r[2] == "wider_determinants"
+        && &r[change] == "firmer"));
+}
