@@ -202,7 +202,16 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
             encoder.as_ref(),
         )?;
         let scores = classifier.score(&inputs)?;
-        let predicted = classifier.decide(&scores);
+        let mut predicted = classifier.decide(&scores);
+        if args.labels_field == "facets" {
+            // A facet is given only within a passage that carries its parent (the
+            // facet's group is its parent theme): judged on the gold parent here.
+            for (row, example) in predicted.iter_mut().zip(&examples) {
+                for (decision, label) in row.iter_mut().zip(&taxonomy.labels) {
+                    *decision &= example.themes.contains(&label.group);
+                }
+            }
+        }
         if args.predictions.is_some() {
             let ids = classifier.labels();
             for (i, example) in examples.iter().enumerate() {
@@ -296,6 +305,7 @@ fn against_reviewer(args: &EvalArgs, run_dir: &std::path::Path) -> anyhow::Resul
             labels: Vec::new(),
             doc_kind: Some(p.kind.as_str().to_string()),
             source: None,
+            themes: Vec::new(),
         });
         gold.push(g);
         predicted.push(m);

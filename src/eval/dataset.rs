@@ -18,6 +18,10 @@ pub struct Example {
     pub doc_kind: Option<String>,
     #[serde(default)]
     pub source: Option<String>,
+    /// The passage's theme labels, when `labels` holds another field's list (read by
+    /// [`read_examples_of`]): facets are judged only within their parent theme.
+    #[serde(default)]
+    pub themes: Vec<String>,
 }
 
 /// A labelled file that cannot be used.
@@ -57,6 +61,9 @@ pub fn read_examples_of(
             .filter(|row| row.get(field).is_some_and(serde_json::Value::is_array))
             .filter_map(|mut row| {
                 let labels = row.remove(field)?;
+                if let Some(themes) = row.remove("labels") {
+                    row.insert("themes".into(), themes);
+                }
                 row.insert("labels".into(), labels);
                 serde_json::from_value(serde_json::Value::Object(row)).ok()
             })

@@ -184,6 +184,7 @@ pub fn reviewed_examples(run_dir: &Path) -> anyhow::Result<Vec<crate::eval::Exam
                 labels: labels?,
                 doc_kind: Some(p.kind.as_str().to_string()),
                 source: Some("review".into()),
+                themes: Vec::new(),
             })
         })
         .collect())
