@@ -70,6 +70,17 @@ pub struct NationalRow {
     pub passages: usize,
 }
 
+impl NationalRow {
+    /// The share of systems with the theme present (0 when there are none).
+    pub fn share(&self) -> f64 {
+        if self.systems == 0 {
+            0.0
+        } else {
+            self.present as f64 / self.systems as f64
+        }
+    }
+}
+
 /// How two of an ICS's documents compare on one label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

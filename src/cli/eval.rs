@@ -255,12 +255,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         n: examples.len(),
         results,
     };
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        print_tables(&report, &taxonomy);
-    }
-    Ok(ExitCode::SUCCESS)
+    emit(&report, &taxonomy, args.json)
 }
 
 /// `eval --run`: the machine's codes against the reviewers' decisions.
@@ -324,10 +319,15 @@ fn against_reviewer(args: &EvalArgs, run_dir: &std::path::Path) -> anyhow::Resul
         n: examples.len(),
         results,
     };
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+    emit(&report, &taxonomy, args.json)
+}
+
+/// The report on stdout: one JSON document, or tables.
+fn emit(report: &Report, taxonomy: &Taxonomy, json: bool) -> anyhow::Result<ExitCode> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(report)?);
     } else {
-        print_tables(&report, &taxonomy);
+        print_tables(report, taxonomy);
     }
     Ok(ExitCode::SUCCESS)
 }

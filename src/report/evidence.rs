@@ -232,16 +232,8 @@ pub fn workbook(
         .national
         .iter()
         .map(|r| {
-            let group = record
-                .labels
-                .iter()
-                .find(|l| l.id == r.label)
-                .map_or("", |l| l.group.as_str());
-            let share = if r.systems == 0 {
-                0.0
-            } else {
-                r.present as f64 / r.systems as f64
-            };
+            let group = record.group_of(&r.label);
+            let share = r.share();
             vec![
                 Cell::Text(name(&r.label)),
                 Cell::Text(r.label.clone()),

@@ -254,6 +254,16 @@ pub struct RunRecord {
     pub national: Vec<NationalRow>,
 }
 
+impl RunRecord {
+    /// The group of label `id` ("" for a label the record does not know).
+    pub fn group_of(&self, id: &str) -> &str {
+        self.labels
+            .iter()
+            .find(|l| l.id == id)
+            .map_or("", |l| l.group.as_str())
+    }
+}
+
 /// The output files, in the order they are written. `passages.jsonl` first and
 /// `report.json` last, so that a run killed while writing leaves either the old
 /// record or a complete new one.
@@ -426,16 +436,8 @@ pub fn write_outputs(
             "statement",
         ])?;
         for r in &coverage.national {
-            let group = record
-                .labels
-                .iter()
-                .find(|l| l.id == r.label)
-                .map_or("", |l| l.group.as_str());
-            let share = if r.systems == 0 {
-                0.0
-            } else {
-                r.present as f64 / r.systems as f64
-            };
+            let group = record.group_of(&r.label);
+            let share = r.share();
             out.write_record([
                 r.label.as_str(),
                 group,

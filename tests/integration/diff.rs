@@ -68,6 +68,10 @@ fn round(name: &str, new: bool) -> PathBuf {
 /// Runs a round with the keyword classifier (deterministic) and a presence rule of 5
 /// passages, so dropping one section can lose a theme.
 fn code(round: &Path, name: &str) -> PathBuf {
+    code_with(round, name, "5")
+}
+
+fn code_with(round: &Path, name: &str, min_passages: &str) -> PathBuf {
     let out = scratch(name);
     let run = planthemes(
         Path::new(ROOT),
@@ -77,7 +81,7 @@ fn code(round: &Path, name: &str) -> PathBuf {
             "--classifier",
             "keyword",
             "--min-passages",
-            "5",
+            min_passages,
             "--out",
             out.to_str().unwrap(),
         ],
@@ -219,21 +223,7 @@ fn diff_reports_exactly_what_changed_between_two_rounds() {
 fn diff_refuses_runs_coded_differently_unless_allowed() {
     let round = Path::new(ROOT).join("corpus/rounds/sample");
     let a = code(&round, "diff-rule-a");
-    let b = scratch("diff-rule-b");
-    let run = planthemes(
-        Path::new(ROOT),
-        &[
-            "run",
-            round.to_str().unwrap(),
-            "--classifier",
-            "keyword",
-            "--min-passages",
-            "2",
-            "--out",
-            b.to_str().unwrap(),
-        ],
-    );
-    assert!(run.status.success(), "{}", stderr(&run));
+    let b = code_with(&round, "diff-rule-b", "2");
     let out = scratch("diff-rule-out");
     let args = [
         "diff",

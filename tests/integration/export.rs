@@ -252,6 +252,19 @@ fn a_run_exports_a_valid_project_and_evidence_an_analyst_can_open() {
 
 type Cells = BTreeMap<(String, String, String), Vec<String>>;
 
+/// `planthemes review RUN --from FILE`.
+fn record_review(run: &Path, reviewed: &Path) -> std::process::Output {
+    planthemes(
+        Path::new(ROOT),
+        &[
+            "review",
+            run.to_str().unwrap(),
+            "--from",
+            reviewed.to_str().unwrap(),
+        ],
+    )
+}
+
 fn coverage(run: &Path) -> Cells {
     let mut reader = csv::Reader::from_path(run.join("coverage.csv")).unwrap();
     reader
@@ -418,15 +431,7 @@ fn corrections_from_a_reviewed_csv_change_exactly_those_cells() {
     bytes.extend(written.into_inner().unwrap());
     std::fs::write(&reviewed, bytes).unwrap();
 
-    let review = planthemes(
-        Path::new(ROOT),
-        &[
-            "review",
-            run.to_str().unwrap(),
-            "--from",
-            reviewed.to_str().unwrap(),
-        ],
-    );
+    let review = record_review(&run, &reviewed);
     assert!(review.status.success(), "{}", stderr(&review));
     assert!(
         stderr(&review).contains("2 rejected, 1 added"),
@@ -577,15 +582,7 @@ book.save(sys.argv[3])
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let review = planthemes(
-        Path::new(ROOT),
-        &[
-            "review",
-            run.to_str().unwrap(),
-            "--from",
-            reviewed.to_str().unwrap(),
-        ],
-    );
+    let review = record_review(&run, &reviewed);
     assert!(review.status.success(), "{}", stderr(&review));
     assert_review_landed(&run, &before, &machine, &plan);
 
@@ -676,15 +673,7 @@ book.save(sys.argv[3])
         }
     }
     out.finish().unwrap();
-    let review = planthemes(
-        Path::new(ROOT),
-        &[
-            "review",
-            run.to_str().unwrap(),
-            "--from",
-            reviewed.to_str().unwrap(),
-        ],
-    );
+    let review = record_review(&run, &reviewed);
     assert!(review.status.success(), "{}", stderr(&review));
     assert_review_landed(&run, &before, &machine, &plan);
 }
