@@ -54,3 +54,10 @@ if [ "$status" -gt 1 ]; then
   exit 1
 fi
 node tests/browser/diff.test.mjs "$diffs"
+
+# Commitment strength: the sample round with the default classifier and its
+# commitment head.
+out3=target/browser-run-default
+rm -rf "$out3"
+"$bin" run corpus/rounds/sample --out "$out3" >/dev/null 2>"$out3.log" || { cat "$out3.log" >&2; exit 1; }
+node tests/browser/commitment.test.mjs "$out3"

@@ -222,6 +222,11 @@ fn page_data(
         ids
     };
 
+    let firmness = super::commitment_by_cell(record, passages);
+    let strength_of = |ics: &str, kind: DocKind, label: &str| -> Option<&'static str> {
+        record.commitment.as_ref()?;
+        Some(firmness.get(&(ics, kind, label)).map_or("none", |f| f.0))
+    };
     let mut views = serde_json::Map::new();
     let mut used: BTreeSet<String> = BTreeSet::new();
     for kind in kinds {
@@ -235,7 +240,8 @@ fn page_data(
             cells.insert(
                 format!("{}\u{1f}{}", r.ics, r.label),
                 json!({"n": r.passages, "total": r.total, "share": r.share,
-                       "present": r.present, "ev": ev}),
+                       "present": r.present, "ev": ev,
+                       "strength": strength_of(&r.ics, r.kind, &r.label)}),
             );
         }
         views.insert(kind.as_str().to_string(), Value::Object(cells));
@@ -263,7 +269,11 @@ fn page_data(
                 format!("{ics}\u{1f}{}", l.id),
                 json!({"n": n, "total": total,
                        "share": if total == 0 { 0.0 } else { n as f64 / total as f64 },
-                       "present": n >= record.presence.min_passages, "ev": ev}),
+                       "present": n >= record.presence.min_passages, "ev": ev,
+                       "strength": kinds
+                           .iter()
+                           .filter_map(|k| strength_of(ics, *k, &l.id))
+                           .max_by_key(|s| crate::classify::commitment::rank(s))}),
             );
         }
     }
@@ -306,6 +316,7 @@ fn page_data(
         "thresholds": record.thresholds,
         "shown": EVIDENCE_PER_CELL,
         "min_passages": record.presence.min_passages,
+        "commitment": record.commitment.is_some(),
     })
 }
 

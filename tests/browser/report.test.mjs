@@ -10,6 +10,7 @@ import { pathToFileURL } from "node:url";
 import { createRequire } from "node:module";
 import { execFileSync } from "node:child_process";
 import { chromium } from "playwright-core";
+import { csv as readCsv } from "./csv.mjs";
 
 const require = createRequire(import.meta.url);
 
@@ -21,26 +22,7 @@ const check = (ok, message) => {
 };
 
 // The run's own data, read the way a spreadsheet would.
-function csv(name) {
-  const [head, ...rows] = readFileSync(join(dir, name), "utf8").trim().split("\n").map(parseLine);
-  return rows.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i]])));
-}
-function parseLine(line) {
-  const out = [];
-  let cur = "", quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') { cur += '"'; i++; }
-      else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") { out.push(cur); cur = ""; }
-    else cur += c;
-  }
-  out.push(cur);
-  return out;
-}
+const csv = (name) => readCsv(dir, name);
 const record = JSON.parse(readFileSync(join(dir, "report.json"), "utf8"));
 const coverage = csv("coverage.csv");
 const passages = new Map(

@@ -1,0 +1,56 @@
+// Opens report.html of a run with commitment flags (the default classifier) and
+// switches the heatmap to commitment strength: every cell of a kind's view takes the
+// colour of its strongest commitment in coverage.csv, and the legend says so.
+//
+// Usage: node commitment.test.mjs RUN_DIR   (scripts/browser-test.sh makes the run)
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+import { csv } from "./csv.mjs";
+
+const dir = resolve(process.argv[2] ?? "");
+const failures = [];
+const check = (ok, message) => {
+  if (!ok) failures.push(message);
+  console.log(`${ok ? "ok  " : "FAIL"} ${message}`);
+};
+const coverage = csv(dir, "coverage.csv");
+const RGB = { none: "rgb(255, 255, 255)", aim: "rgb(253, 235, 211)", action: "rgb(253, 196, 143)",
+  resource: "rgb(242, 135, 74)", target: "rgb(166, 54, 3)" };
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(pathToFileURL(join(dir, "report.html")).href);
+  await page.waitForSelector("td.cell");
+  check(await page.isVisible('.colour button[data-colour="commitment"]'), "the run has commitment flags: the switch is shown");
+  await page.click('.views button[data-view="strategy"]');
+  await page.click('.colour button[data-colour="commitment"]');
+  check(await page.isVisible("#legend-commitment") && !(await page.isVisible("#legend-share")),
+    "the legend explains the commitment colours");
+  const cells = await page.$$eval("td.cell:not(.none)", (tds) => tds.map((td) => ({
+    ics: td.dataset.ics, label: td.dataset.label, strength: td.dataset.strength, bg: td.style.background })));
+  const wrong = cells.filter((c) => {
+    const row = coverage.find((r) => r.kind === "strategy" && r.label === c.label && r.ics === c.ics);
+    return !row || row.strongest !== c.strength || RGB[row.strongest] !== c.bg;
+  });
+  check(cells.length > 0 && wrong.length === 0,
+    `every strategy cell is coloured by its strongest commitment in coverage.csv (${wrong.length} of ${cells.length} differ${wrong.length ? ": " + JSON.stringify(wrong[0]) : ""})`);
+  const strengths = new Set(cells.map((c) => c.strength));
+  check(strengths.has("target") && strengths.size >= 3, `cells span several strengths (${[...strengths].join(", ")})`);
+  await page.click('.colour button[data-colour="share"]');
+  check(await page.isVisible("#legend-share"), "and back to share");
+  check(errors.length === 0, `no page errors${errors.length ? ": " + errors[0] : ""}`);
+} finally {
+  await browser.close();
+}
+if (failures.length) {
+  console.error(`${failures.length} browser check(s) failed`);
+  process.exit(1);
+}
+console.log("commitment browser checks passed");
