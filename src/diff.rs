@@ -95,7 +95,8 @@ pub struct CellChange {
     /// `aim`, `none`), where both runs flagged commitments.
     pub strength_old: Option<&'static str>,
     pub strength_new: Option<&'static str>,
-    /// `firmer` or `weaker` when the strongest commitment changed; empty otherwise.
+    /// `firmer` or `weaker` when the strongest commitment changed in documents the
+    /// system had in both rounds; empty otherwise.
     pub commitment_change: &'static str,
     /// The rounds were coded by different models (`--allow-model-change`).
     pub models_differ: bool,
@@ -258,7 +259,12 @@ pub fn diff(old: &RunData, new: &RunData) -> Diff {
             })
         };
         let (strength_old, strength_new) = (strength(&firm_old), strength(&firm_new));
+        let in_both = systems_old.contains(&(ics.as_str(), *kind))
+            && systems_new.contains(&(ics.as_str(), *kind));
+        // Only where the system had documents of this kind in both rounds: a document
+        // new or gone is reported as such, not as a firmer or weaker commitment.
         let commitment_change = match (strength_old, strength_new) {
+            _ if !in_both => "",
             (Some(a), Some(b)) if rank(b) > rank(a) => "firmer",
             (Some(a), Some(b)) if rank(b) < rank(a) => "weaker",
             _ => "",
