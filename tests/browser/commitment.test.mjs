@@ -6,26 +6,16 @@
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
-import { csv } from "./csv.mjs";
+import { check, csv, finish, launch, watchedPage } from "./harness.mjs";
 
 const dir = resolve(process.argv[2] ?? "");
-const failures = [];
-const check = (ok, message) => {
-  if (!ok) failures.push(message);
-  console.log(`${ok ? "ok  " : "FAIL"} ${message}`);
-};
 const coverage = csv(dir, "coverage.csv");
 const RGB = { none: "rgb(255, 255, 255)", aim: "rgb(253, 235, 211)", action: "rgb(253, 196, 143)",
   resource: "rgb(242, 135, 74)", target: "rgb(166, 54, 3)" };
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-});
+const browser = await launch(chromium);
 try {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(String(e)));
+  const { page, errors } = await watchedPage(browser);
   await page.goto(pathToFileURL(join(dir, "report.html")).href);
   await page.waitForSelector("td.cell");
   check(await page.isVisible('.colour button[data-colour="commitment"]'), "the run has commitment flags: the switch is shown");
@@ -49,8 +39,4 @@ try {
 } finally {
   await browser.close();
 }
-if (failures.length) {
-  console.error(`${failures.length} browser check(s) failed`);
-  process.exit(1);
-}
-console.log("commitment browser checks passed");
+finish("commitment browser checks");

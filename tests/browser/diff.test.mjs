@@ -7,30 +7,16 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
+import { check, finish, launch, watchedPage } from "./harness.mjs";
 
 const dir = resolve(process.argv[2] ?? "");
-const failures = [];
-const check = (ok, message) => {
-  if (!ok) failures.push(message);
-  console.log(`${ok ? "ok  " : "FAIL"} ${message}`);
-};
 const diff = JSON.parse(readFileSync(join(dir, "diff.json"), "utf8"));
 const changes = diff.cells.filter((c) => c.change === "gained" || c.change === "lost");
 check(changes.length > 0, `diff.json holds ${changes.length} gains and losses`);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-});
+const browser = await launch(chromium);
 try {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  const errors = [];
-  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
-  page.on("pageerror", (e) => errors.push(String(e)));
-  const requests = [];
-  page.on("request", (r) => {
-    if (!r.url().startsWith("file:") && !r.url().startsWith("data:")) requests.push(r.url());
-  });
+  const { page, errors, requests } = await watchedPage(browser);
   await page.goto(pathToFileURL(join(dir, "diff.html")).href);
   await page.waitForSelector("td.cell");
 
@@ -69,8 +55,4 @@ try {
 } finally {
   await browser.close();
 }
-if (failures.length) {
-  console.error(`${failures.length} browser check(s) failed`);
-  process.exit(1);
-}
-console.log("diff browser checks passed");
+finish("diff browser checks");

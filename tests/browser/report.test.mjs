@@ -10,16 +10,11 @@ import { pathToFileURL } from "node:url";
 import { createRequire } from "node:module";
 import { execFileSync } from "node:child_process";
 import { chromium } from "playwright-core";
-import { csv as readCsv } from "./csv.mjs";
+import { check, csv as readCsv, finish, launch, watchedPage } from "./harness.mjs";
 
 const require = createRequire(import.meta.url);
 
 const dir = resolve(process.argv[2] ?? "");
-const failures = [];
-const check = (ok, message) => {
-  if (!ok) failures.push(message);
-  console.log(`${ok ? "ok  " : "FAIL"} ${message}`);
-};
 
 // The run's own data, read the way a spreadsheet would.
 const csv = (name) => readCsv(dir, name);
@@ -34,22 +29,9 @@ const passages = new Map(
 const systems = [...new Set(coverage.map((r) => r.ics))];
 const labels = record.labels.map((l) => l.id);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
-});
+const browser = await launch(chromium);
 try {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  const errors = [];
-  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
-  page.on("pageerror", (e) => errors.push(String(e)));
-  const requests = [];
-  page.on("request", (r) => {
-    if (!r.url().startsWith("file:") && !r.url().startsWith("data:")) requests.push(r.url());
-  });
+  const { page, errors, requests } = await watchedPage(browser);
   await page.goto(pathToFileURL(join(dir, "report.html")).href);
   await page.waitForSelector("td.cell");
 
@@ -246,8 +228,4 @@ try {
 } finally {
   await browser.close();
 }
-if (failures.length) {
-  console.error(`${failures.length} browser check(s) failed`);
-  process.exit(1);
-}
-console.log("browser checks passed");
+finish("browser checks");
