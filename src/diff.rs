@@ -28,12 +28,7 @@ impl RunData {
     pub fn read(dir: &std::path::Path) -> anyhow::Result<RunData> {
         let (record, passages) = crate::report::read_run(dir)?;
         let reviews = crate::review::Reviews::read(dir)?;
-        let (reviewed, _) = reviews.apply(&record.labels, &passages);
-        let passages: Vec<PassageRecord> = passages
-            .into_iter()
-            .zip(reviewed)
-            .map(|(p, reviewed)| PassageRecord { reviewed, ..p })
-            .collect();
+        let (passages, _) = reviews.annotate(&record.labels, passages);
         let coverage = coverage_of(&record, &passages);
         Ok(RunData {
             dir: dir.display().to_string(),

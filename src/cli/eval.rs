@@ -279,10 +279,9 @@ fn against_reviewer(args: &EvalArgs, run_dir: &std::path::Path) -> anyhow::Resul
             record.taxonomy
         );
     }
-    let decided = reviews.by_passage();
     let (mut examples, mut gold, mut predicted) = (Vec::new(), Vec::new(), Vec::new());
     for p in &passages {
-        let Some(decisions) = decided.get(p.id.as_str()) else {
+        let Some(decisions) = reviews.on(&p.id) else {
             continue;
         };
         // Undecided codes are false on both sides: they change no P, R or F1.

@@ -31,12 +31,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     let (mut record, passages) = read_run(&args.run_dir)?;
     // The reviewed labels, as every other output counts them.
     let reviews = crate::review::Reviews::read(&args.run_dir)?;
-    let (reviewed, _) = reviews.apply(&record.labels, &passages);
-    let passages: Vec<_> = passages
-        .into_iter()
-        .zip(reviewed)
-        .map(|(p, reviewed)| crate::report::PassageRecord { reviewed, ..p })
-        .collect();
+    let (passages, _) = reviews.annotate(&record.labels, passages);
     record.national.clear();
     if let Some(path) = &args.qdpx {
         let bytes = qdpx::project(&args.run_dir, &record, &passages)?;

@@ -10,7 +10,7 @@ use clap::Args;
 
 use super::run::{print_summary, status};
 use crate::merge::{merge, Part};
-use crate::report::{carry_kept, read_run, write_outputs, StagedDir};
+use crate::report::{copy_tree, read_run, write_outputs, StagedDir};
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {
@@ -39,13 +39,14 @@ pub fn run(args: &MergeArgs) -> anyhow::Result<ExitCode> {
     // Each part's kept texts; reviews recorded on parts are concatenated.
     let mut reviews = Vec::new();
     for dir in &args.parts {
-        carry_kept(dir, staged.path())
-            .with_context(|| format!("{}: cannot copy its kept texts", dir.display()))?;
-        let part_reviews = dir.join(crate::review::REVIEWS);
-        if let Ok(bytes) = std::fs::read(&part_reviews) {
+        let texts = dir.join("documents");
+        if texts.is_dir() {
+            copy_tree(&texts, &staged.path().join("documents"))
+                .with_context(|| format!("{}: cannot copy its kept texts", dir.display()))?;
+        }
+        if let Ok(bytes) = std::fs::read(dir.join(crate::review::REVIEWS)) {
             reviews.extend(bytes);
         }
-        let _ = std::fs::remove_file(staged.path().join(crate::review::REVIEWS));
     }
     if !reviews.is_empty() {
         crate::report::write_atomic(&staged.path().join(crate::review::REVIEWS), |w| {

@@ -42,12 +42,12 @@ pub fn run(args: &ReviewArgs) -> anyhow::Result<ExitCode> {
         )
     })?;
     let log = staged.path().join(REVIEWS);
-    let mut text = std::fs::read(&log).unwrap_or_default();
+    let mut text = std::fs::read(args.run_dir.join(REVIEWS)).unwrap_or_default();
     for d in &decisions {
         serde_json::to_writer(&mut text, d)?;
         text.push(b'\n');
     }
-    let _ = std::fs::remove_file(&log);
+    // Renamed over the carried copy (a hard link to the old file, which stays as it was).
     crate::report::write_atomic(&log, |w| w.write_all(&text))
         .with_context(|| format!("{}: cannot record the decisions", log.display()))?;
     write_outputs(staged.path(), &mut record, &passages)

@@ -307,25 +307,27 @@ pub const KEPT: [&str; 2] = ["documents", crate::review::REVIEWS];
 /// Copies what a rebuild keeps ([`KEPT`]) from run folder `from` into `to` (hard
 /// links where the file system allows: the texts are never rewritten in place).
 pub fn carry_kept(from: &Path, to: &Path) -> io::Result<()> {
-    fn copy(from: &Path, to: &Path) -> io::Result<()> {
-        if from.is_dir() {
-            std::fs::create_dir_all(to)?;
-            for entry in std::fs::read_dir(from)? {
-                let entry = entry?;
-                copy(&entry.path(), &to.join(entry.file_name()))?;
-            }
-            Ok(())
-        } else {
-            std::fs::hard_link(from, to).or_else(|_| std::fs::copy(from, to).map(|_| ()))
-        }
-    }
     for name in KEPT {
         let source = from.join(name);
-        if source.exists() && std::fs::canonicalize(&source)? != to.join(name) {
-            copy(&source, &to.join(name))?;
+        if source.exists() {
+            copy_tree(&source, &to.join(name))?;
         }
     }
     Ok(())
+}
+
+/// Copies a file or a folder's tree, hard-linking files where the file system allows.
+pub fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
+    if from.is_dir() {
+        std::fs::create_dir_all(to)?;
+        for entry in std::fs::read_dir(from)? {
+            let entry = entry?;
+            copy_tree(&entry.path(), &to.join(entry.file_name()))?;
+        }
+        Ok(())
+    } else {
+        std::fs::hard_link(from, to).or_else(|_| std::fs::copy(from, to).map(|_| ()))
+    }
 }
 
 /// Re-decides every passage's labels from its scores and the record's thresholds.
@@ -357,15 +359,7 @@ pub fn write_outputs(
     std::fs::create_dir_all(dir)?;
     remove_partials(dir)?;
     let reviews = crate::review::Reviews::read(dir).map_err(io::Error::other)?;
-    let (reviewed, summary) = reviews.apply(&record.labels, passages);
-    let passages: Vec<PassageRecord> = passages
-        .iter()
-        .zip(reviewed)
-        .map(|(p, reviewed)| PassageRecord {
-            reviewed,
-            ..p.clone()
-        })
-        .collect();
+    let (passages, summary) = reviews.annotate(&record.labels, passages.to_vec());
     let passages = &passages[..];
     record.review = (!reviews.is_empty()).then_some(summary);
     let coverage = coverage_of(record, passages);

@@ -10,7 +10,7 @@
 
 pub mod read;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -58,7 +58,8 @@ pub struct Review {
 /// Every decision of a run, the latest for each passage and label winning.
 #[derive(Debug, Clone, Default)]
 pub struct Reviews {
-    latest: HashMap<(String, String), Decision>,
+    /// Passage id → label → decision.
+    latest: HashMap<String, HashMap<String, Decision>>,
 }
 
 /// How much of a run has been reviewed, for `report.json` and the closing summary.
@@ -73,9 +74,12 @@ pub struct ReviewSummary {
 
 impl Reviews {
     pub fn from_decisions(decisions: impl IntoIterator<Item = Review>) -> Reviews {
-        let mut latest = HashMap::new();
+        let mut latest: HashMap<String, HashMap<String, Decision>> = HashMap::new();
         for r in decisions {
-            latest.insert((r.passage, r.label), r.decision);
+            latest
+                .entry(r.passage)
+                .or_default()
+                .insert(r.label, r.decision);
         }
         Reviews { latest }
     }
@@ -99,9 +103,7 @@ impl Reviews {
 
     /// The decision on `label` for `passage`, if any.
     pub fn decision(&self, passage: &str, label: &str) -> Option<Decision> {
-        self.latest
-            .get(&(passage.to_string(), label.to_string()))
-            .copied()
+        self.latest.get(passage)?.get(label).copied()
     }
 
     /// Each passage's labels after review, in taxonomy order (`None` for a passage no
@@ -111,12 +113,11 @@ impl Reviews {
         labels: &[LabelInfo],
         passages: &[PassageRecord],
     ) -> (Vec<Option<Vec<String>>>, ReviewSummary) {
-        let reviewed: BTreeSet<&str> = self.latest.keys().map(|(p, _)| p.as_str()).collect();
         let mut summary = ReviewSummary::default();
         let out = passages
             .iter()
             .map(|p| {
-                if !reviewed.contains(p.id.as_str()) {
+                if !self.latest.contains_key(&p.id) {
                     return None;
                 }
                 summary.passages += 1;
@@ -150,13 +151,26 @@ impl Reviews {
         (out, summary)
     }
 
-    /// The decisions per passage id, for scoring the machine against the reviewer.
-    pub fn by_passage(&self) -> BTreeMap<&str, Vec<(&str, Decision)>> {
-        let mut out: BTreeMap<&str, Vec<(&str, Decision)>> = BTreeMap::new();
-        for ((p, l), d) in &self.latest {
-            out.entry(p.as_str()).or_default().push((l.as_str(), *d));
-        }
-        out
+    /// The decisions on one passage, label by label (for scoring the machine against
+    /// the reviewer).
+    pub fn on(&self, passage: &str) -> Option<&HashMap<String, Decision>> {
+        self.latest.get(passage)
+    }
+
+    /// The run's passages with their labels after review set (`reviewed`), as every
+    /// output counts them.
+    pub fn annotate(
+        &self,
+        labels: &[LabelInfo],
+        passages: Vec<PassageRecord>,
+    ) -> (Vec<PassageRecord>, ReviewSummary) {
+        let (reviewed, summary) = self.apply(labels, &passages);
+        let passages = passages
+            .into_iter()
+            .zip(reviewed)
+            .map(|(p, reviewed)| PassageRecord { reviewed, ..p })
+            .collect();
+        (passages, summary)
     }
 }
 
@@ -173,15 +187,14 @@ pub fn reviewed_examples(run_dir: &Path) -> anyhow::Result<Vec<crate::eval::Exam
             run_dir.display()
         );
     }
-    let (reviewed, _) = reviews.apply(&record.labels, &passages);
+    let (passages, _) = reviews.annotate(&record.labels, passages);
     Ok(passages
         .into_iter()
-        .zip(reviewed)
-        .filter_map(|(p, labels)| {
+        .filter_map(|p| {
             Some(crate::eval::Example {
                 id: format!("{}:{}", run_dir.display(), p.id),
+                labels: p.reviewed?,
                 text: p.text,
-                labels: labels?,
                 doc_kind: Some(p.kind.as_str().to_string()),
                 source: Some("review".into()),
                 themes: Vec::new(),
