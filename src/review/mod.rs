@@ -205,6 +205,8 @@ pub fn reviewed_examples(run_dir: &Path) -> anyhow::Result<Vec<crate::eval::Exam
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
     use crate::round::DocKind;
 
