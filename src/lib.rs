@@ -17,6 +17,7 @@ pub mod error;
 pub mod eval;
 pub mod ingest;
 pub mod jsonl;
+pub mod kpis;
 pub mod merge;
 pub mod paths;
 pub mod pipeline;

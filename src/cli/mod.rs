@@ -9,6 +9,7 @@ mod diff;
 mod embed;
 mod eval;
 mod export;
+mod kpis;
 mod merge;
 mod report;
 mod review;
@@ -53,6 +54,9 @@ enum Command {
     /// Record a reviewer's decisions (a reviewed evidence.csv/.xlsx or .qdpx) and
     /// rebuild the run's outputs with the reviewed codes counted.
     Review(review::ReviewArgs),
+    /// Quantified targets in passages: JSON Lines {"id","text"} in, {"id","targets"}
+    /// out (the fields of a run's kpis.csv).
+    Kpis(kpis::KpisArgs),
     /// Embed passages: JSON Lines {"id","text"} in, {"id","embedding"} out.
     Embed(embed::EmbedArgs),
     /// Show the passages of documents, with pages and headings.
@@ -254,6 +258,7 @@ pub fn main() -> ExitCode {
             Command::Diff(args) => diff::run(&args),
             Command::Export(args) => export::run(&args),
             Command::Review(args) => review::run(&args),
+            Command::Kpis(args) => kpis::run(&args),
             Command::Embed(args) => embed::run(&args),
             Command::Segment(args) => segment::run(&args),
             Command::Train(args) => train::run(&args),

@@ -1,0 +1,1544 @@
+//! Quantified targets (CODEBOOK.md, "Commitment", the `target` flag): the number or
+//! share a plan sets out to reach on an indicator, by when, from what baseline.
+//! `kpis.csv` in every run and `planthemes kpis` come from [`extract`].
+//!
+//! Hand-written rules, not a model or a crate: no maintained crate extracts targets
+//! from English prose, and the conventions (`corpus/kpis/targets.jsonl`, issue 17)
+//! are exact ("halve" is 50 `% reduction`, "net zero" is 0, one row per dated
+//! milestone) where a learnt extractor would only be close. The rules work on one
+//! clause at a time (a sentence, a bullet, a table row):
+//! 1. dates and numbers are found, and each number is given a role from the words
+//!    around it: a target ("to 12%", "by 10%", "75% of patients"), a baseline ("from
+//!    19%", "(2023: 1,850)", "up from 38% in 2023/24"), or part of the indicator's
+//!    definition ("within 62 days", "aged 65 and over", "stage 1 or 2");
+//! 2. a clause is a target only when it commits ("will", "our ambition", an
+//!    imperative, "by March 2026") and does not report the past ("rose", "met our
+//!    target"), a projection, or a national ambition the writer does not adopt;
+//! 3. each target takes the first date anchor after it ("by 2030", "in 2024/25",
+//!    "across 2024/25", "over the same period"), or the last before it.
+//!
+//! A target without a date is left out: the codebook's `target` needs a date, a
+//! baseline or a trajectory, and a row without a date cannot be checked.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+/// Which way a target moves its indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Increase,
+    Decrease,
+    Maintain,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Increase => "increase",
+            Direction::Decrease => "decrease",
+            Direction::Maintain => "maintain",
+        }
+    }
+}
+
+/// One quantified target: a row of `kpis.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Target {
+    #[serde(default)]
+    pub indicator: String,
+    pub baseline_value: Option<f64>,
+    /// The baseline's year or period as written (`2022/23`, `2019–21`, `2024-03`).
+    pub baseline_year: Option<String>,
+    /// The number to reach; for a change ("reduce by 20%") the change, with a unit
+    /// saying so (`% reduction`); 0 for "eliminate", "no one waiting", "net zero".
+    pub target_value: f64,
+    pub unit: String,
+    /// `2028`, `YYYY-MM` when a month is given, or the financial year as written.
+    pub target_date: String,
+    pub direction: Direction,
+    /// The clause it was read from.
+    #[serde(default)]
+    pub sentence: String,
+}
+
+/// Every quantified target in a passage, in reading order.
+pub fn extract(text: &str) -> Vec<Target> {
+    let mut out = Vec::new();
+    for unit in clauses(text) {
+        match unit {
+            Clause::Row { cells, header } => out.extend(table_row(&cells, header.as_deref())),
+            Clause::Text(sentence) => out.extend(sentence_targets(&sentence)),
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------
+// Clauses
+
+enum Clause {
+    Text(String),
+    /// A table row's cells, and the header row's cells above it when there is one.
+    Row {
+        cells: Vec<String>,
+        header: Option<Vec<String>>,
+    },
+}
+
+/// Splits a passage into table rows, sentences and bullets.
+fn clauses(text: &str) -> Vec<Clause> {
+    let mut out = Vec::new();
+    let mut header: Option<Vec<String>> = None;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if line.matches('|').count() >= 1 {
+            let cells: Vec<String> = line.split('|').map(|c| c.trim().to_string()).collect();
+            if cells.len() >= 2 {
+                if is_header(&cells) {
+                    header = Some(cells);
+                } else {
+                    out.push(Clause::Row {
+                        cells,
+                        header: header.clone(),
+                    });
+                }
+                continue;
+            }
+        }
+        header = None;
+        for piece in BULLET.split(line) {
+            for sentence in sentences(piece) {
+                let sentence = sentence.trim_matches(|c: char| c.is_whitespace() || c == '-');
+                if !sentence.is_empty() {
+                    out.push(Clause::Text(sentence.to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
+static BULLET: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s*[•●▪◦]\s*|^\s*[-–*]\s+").expect("bullet pattern"));
+
+/// Sentences, split after `.`, `!`, `?` before a capital, a bullet or a digit, and
+/// after every `;` (a clause after a semicolon is read on its own: "…by 2026; in
+/// 2023/24 the figure was 64%").
+fn sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let end = i + c.len_utf8();
+        let split = match c {
+            ';' => true,
+            '.' | '!' | '?' => {
+                let next = chars[k + 1..]
+                    .iter()
+                    .map(|&(_, c)| c)
+                    .find(|c| !c.is_whitespace());
+                let spaced = chars.get(k + 1).is_some_and(|&(_, c)| c.is_whitespace());
+                // "C. difficile" and "e.g. the" stay whole: the next word is lower case.
+                spaced
+                    && next.is_some_and(|n| n.is_uppercase() || n.is_ascii_digit() || n == '•')
+                    && !single_capital_before(text, i)
+            }
+            _ => false,
+        };
+        if split {
+            out.push(&text[start..end]);
+            start = end;
+        }
+    }
+    out.push(&text[start..]);
+    out
+}
+
+/// Whether the `.` at `i` follows a lone capital ("C. Difficile", "J. Smith").
+fn single_capital_before(text: &str, i: usize) -> bool {
+    let before: Vec<char> = text[..i].chars().rev().take(2).collect();
+    matches!(before.as_slice(), [c] if c.is_uppercase())
+        || matches!(before.as_slice(), [c, s] if c.is_uppercase() && !s.is_alphanumeric())
+}
+
+/// A header row: its cells after the first name periods and carry no values
+/// ("Indicator | 2023/24 | 2025/26 ambition").
+fn is_header(cells: &[String]) -> bool {
+    cells[1..].iter().any(|c| DATE.is_match(c))
+        && cells[1..]
+            .iter()
+            .all(|c| !c.contains(':') && numbers(&DATE.replace_all(c, "")).is_empty())
+}
+
+// ---------------------------------------------------------------------------------
+// Dates and numbers
+
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)
+        \b(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+)?
+        (?:(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?
+            |sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+)?
+        (?P<year>(?:19|20)\d{2})
+        (?:\s?(?P<sep>[/–-])\s?(?P<y2>\d{2}(?:\d{2})?)\b)?",
+    )
+    .expect("date pattern")
+});
+
+/// A date found in a clause.
+#[derive(Debug, Clone)]
+struct Date {
+    start: usize,
+    end: usize,
+    /// As `target_date` writes it.
+    value: String,
+    /// A day was given ("9 July 2024"): a meeting or an event, never a target date.
+    day: bool,
+}
+
+fn dates(text: &str) -> Vec<Date> {
+    let mut out = Vec::new();
+    for c in DATE.captures_iter(text) {
+        let whole = c.get(0).expect("match");
+        let after = &text[whole.end()..];
+        // A year glued to more digits, a percentage or a decimal is a number.
+        if after.starts_with(|ch: char| ch.is_ascii_digit() || ch == '%')
+            || after.starts_with(",0")
+            || (after.starts_with('.') && after[1..].starts_with(|ch: char| ch.is_ascii_digit()))
+            || text[..whole.start()]
+                .ends_with(|ch: char| ch.is_ascii_digit() || ch == '£' || ch == ',' || ch == '.')
+        {
+            continue;
+        }
+        let year = &c["year"];
+        let month = c
+            .name("month")
+            // "may" is a month only when written as one.
+            .filter(|m| !m.as_str().starts_with('m') || !m.as_str().eq_ignore_ascii_case("may"))
+            .and_then(|m| month_number(m.as_str()));
+        let value = match (c.name("y2"), month) {
+            (Some(y2), _) => {
+                let sep = &c["sep"];
+                format!("{year}{sep}{}", y2.as_str())
+            }
+            (None, Some(m)) => format!("{year}-{m:02}"),
+            (None, None) => year.to_string(),
+        };
+        let start = match (c.name("day"), c.name("month")) {
+            (Some(_), None) => c.name("year").expect("year").start(),
+            (_, Some(m)) if month.is_none() => c.name("year").map_or(m.end(), |y| y.start()),
+            _ => whole.start(),
+        };
+        out.push(Date {
+            start,
+            end: whole.end(),
+            value,
+            day: c.name("day").is_some() && month.is_some(),
+        });
+    }
+    out
+}
+
+fn month_number(name: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let lower = name.to_ascii_lowercase();
+    MONTHS
+        .iter()
+        .position(|m| lower.starts_with(m))
+        .map(|i| i as u32 + 1)
+}
+
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)
+        (?P<cur>£\s?)?
+        (?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)
+        (?P<mult>\s?(?:bn|billion|m|million|k)\b)?
+        (?P<pct>\s?(?:%|per\s?cent\b|percentage\s+points?\b))?",
+    )
+    .expect("number pattern")
+});
+
+#[derive(Debug, Clone)]
+struct Number {
+    start: usize,
+    end: usize,
+    value: f64,
+    /// `%`, `£`, `percentage points`, or "" (a count: its noun is read later).
+    unit: String,
+}
+
+fn numbers(text: &str) -> Vec<Number> {
+    let mut out = Vec::new();
+    for c in NUMBER.captures_iter(text) {
+        let whole = c.get(0).expect("match");
+        let before = &text[..whole.start()];
+        // Inside a word or a code ("PM2.5", "CO2", "M62").
+        if before.ends_with(|ch: char| ch.is_alphabetic() || ch == '.' || ch == '/') {
+            continue;
+        }
+        let digits = c["num"].replace(',', "");
+        let Ok(mut value) = digits.parse::<f64>() else {
+            continue;
+        };
+        let mult = c
+            .name("mult")
+            .map(|m| m.as_str().trim().to_ascii_lowercase());
+        match mult.as_deref() {
+            Some("bn" | "billion") => value *= 1e9,
+            Some("m" | "million") => value *= 1e6,
+            Some("k") => value *= 1e3,
+            _ => {}
+        }
+        let unit = match c
+            .name("pct")
+            .map(|p| p.as_str().trim().to_ascii_lowercase())
+        {
+            Some(p) if p.starts_with("percentage") => "percentage points".to_string(),
+            Some(_) => "%".to_string(),
+            None if c.name("cur").is_some() => "£".to_string(),
+            None => String::new(),
+        };
+        out.push(Number {
+            start: whole.start(),
+            end: whole.end(),
+            value: round(value),
+            unit,
+        });
+    }
+    out
+}
+
+fn round(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6
+}
+
+// ---------------------------------------------------------------------------------
+// Words around a position
+
+/// The lower-case words before byte `at`, nearest first.
+fn words_before(text: &str, at: usize, n: usize) -> Vec<String> {
+    WORD.find_iter(&text[..at])
+        .map(|m| m.as_str().to_lowercase())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .take(n)
+        .collect()
+}
+
+/// The lower-case words after byte `at`, nearest first.
+fn words_after(text: &str, at: usize, n: usize) -> Vec<String> {
+    WORD.find_iter(&text[at..])
+        .take(n)
+        .map(|m| m.as_str().to_lowercase())
+        .collect()
+}
+
+static WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[\p{L}\d][\p{L}\d'’.,/–-]*[\p{L}\d]|[\p{L}\d]|[:()]").expect("word pattern")
+});
+
+/// Words that soften a number without changing its role ("from around 210").
+const HEDGES: [&str; 11] = [
+    "around",
+    "about",
+    "approximately",
+    "roughly",
+    "nearly",
+    "almost",
+    "some",
+    "just",
+    "estimated",
+    "an",
+    "c.",
+];
+
+fn has_any(words: &[String], set: &[&str]) -> bool {
+    words.iter().any(|w| set.contains(&w.as_str()))
+}
+
+fn contains_word(lower: &str, word: &str) -> bool {
+    lower.match_indices(word).any(|(i, _)| {
+        let before = lower[..i].chars().next_back();
+        let after = lower[i + word.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+// ---------------------------------------------------------------------------------
+// Roles
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// Marked as the value to reach ("to 12%", "by 10%", "at least 60%").
+    Target,
+    /// Not marked either way: a target unless it reads as the starting point.
+    Unmarked,
+    Baseline,
+    /// Part of what is measured, or not a value at all (ages, durations, page and
+    /// phone numbers, codes).
+    Skip,
+}
+
+const TIME_UNITS: [&str; 16] = [
+    "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months",
+    "year", "years", "mile", "miles", "times", "mg",
+];
+
+/// Words after which a number is an identifier or part of a definition, not a value.
+const NOT_VALUES: [&str; 26] = [
+    "aged",
+    "age",
+    "ages",
+    "stage",
+    "stages",
+    "year",
+    "category",
+    "kpi",
+    "priority",
+    "table",
+    "page",
+    "pages",
+    "appendix",
+    "version",
+    "tier",
+    "phase",
+    "band",
+    "chapter",
+    "section",
+    "per",
+    "deprived",
+    "our",
+    "its",
+    "these",
+    "bmi",
+    "objective",
+];
+
+fn role_of(text: &str, n: &Number, previous: Option<(Role, &Number, bool)>) -> (Role, bool) {
+    let raw_before = &text[..n.start];
+    let before = words_before(text, n.start, 6);
+    let after = words_after(text, n.end, 4);
+    let first_after = after.first().map(String::as_str).unwrap_or("");
+    let digits = &text[n.start..n.end];
+
+    // Phone numbers and times of day.
+    if digits.starts_with('0') && digits.len() >= 3 && !digits.starts_with("0.") {
+        return (Role::Skip, true);
+    }
+    if let Some((Role::Skip, prev, true)) = previous {
+        if text[prev.end..n.start].trim().is_empty() {
+            return (Role::Skip, true);
+        }
+    }
+    let clock = text[n.end..].starts_with(':')
+        && n.unit.is_empty()
+        && text[n.end + 1..].starts_with(|c: char| c.is_ascii_digit());
+    if matches!(first_after, "am" | "pm") || clock {
+        return (Role::Skip, false);
+    }
+    // Ranges and alternatives continue a skipped number: "aged 18 to 25", "stage 1 or 2".
+    if let Some((Role::Skip, prev, _)) = previous {
+        let between = text[prev.end..n.start].trim().to_lowercase();
+        if matches!(between.as_str(), "to" | "or" | "and" | "–" | "-") {
+            return (Role::Skip, false);
+        }
+    }
+    let near: Vec<&str> = before
+        .iter()
+        .map(String::as_str)
+        .skip_while(|w| HEDGES.contains(w))
+        .collect();
+    let prev1 = near.first().copied().unwrap_or("");
+    let prev2 = near.get(1).copied().unwrap_or("");
+    if NOT_VALUES.contains(&prev1)
+        || (prev1 == "of" && matches!(prev2, "our" | "score" | "bmi"))
+        || (prev1 == "out" || (prev1 == "of" && prev2 == "out"))
+        || matches!(first_after, "and" | "or")
+            && matches!(
+                after.get(1).map(String::as_str),
+                Some("over" | "above" | "under")
+            )
+        || matches!(first_after, "most" | "year" | "times" | "mg")
+        || (first_after == "to" && after.get(2).is_some_and(|w| w.starts_with("year")))
+        || after
+            .iter()
+            .take(2)
+            .any(|w| w == "later" || w.starts_with("year-old"))
+        || raw_before.ends_with('#')
+    {
+        return (Role::Skip, false);
+    }
+    if (matches!(
+        prev1,
+        "within" | "than" | "over" | "after" | "under" | "longer"
+    ) || prev1 == "more" && prev2 == "no")
+        && TIME_UNITS.contains(&first_after)
+    {
+        return (Role::Skip, false);
+    }
+    if prev1 == "under"
+        && n.unit.is_empty()
+        && !TIME_UNITS.contains(&first_after)
+        && after.len() < 2
+    {
+        return (Role::Skip, false);
+    }
+    if prev1 == "under" && matches!(first_after, "by" | "in" | "and" | "to" | "") {
+        return (Role::Skip, false);
+    }
+
+    // The starting point.
+    let baseline_words = [
+        "from",
+        "currently",
+        "compared",
+        "against",
+        "baseline",
+        "was",
+        "were",
+        "is",
+        "stands",
+        "stood",
+        "today",
+    ];
+    if baseline_words.contains(&prev1)
+        || (prev1 == "with" && prev2 == "compared")
+        || (prev1 == "of" && prev2 == "baseline")
+        || (prev1 == ":"
+            && before
+                .iter()
+                .skip(1)
+                .take(3)
+                .any(|w| w == "baseline" || w == "("))
+        || matches!(first_after, "today" | "now" | "currently")
+        || after.starts_with(&["at".to_string(), "the".to_string(), "start".to_string()])
+        || (prev1 == ":" && raw_before.trim_end().ends_with(':') && paren_open(raw_before))
+    {
+        return (Role::Baseline, false);
+    }
+    // The value to reach, or the change to make.
+    let target_words = [
+        "to", "below", "above", "reach", "reaches", "than", "least", "by", "for", "ensure",
+        "expect", "want", "see", "deliver", "achieve", "of", "a", "all", "under", "zero",
+    ];
+    if target_words.contains(&prev1) {
+        return (Role::Target, false);
+    }
+    (Role::Unmarked, false)
+}
+
+/// Whether an opening bracket before `text`'s end is still open: "(2023: 1,850".
+fn paren_open(text: &str) -> bool {
+    text.rfind('(').is_some_and(|i| !text[i..].contains(')'))
+}
+
+// ---------------------------------------------------------------------------------
+// Clauses that commit
+
+const CUES: [&str; 30] = [
+    "will",
+    "shall",
+    "target",
+    "targets",
+    "ambition",
+    "ambitions",
+    "aim",
+    "aims",
+    "aiming",
+    "goal",
+    "goals",
+    "plan",
+    "plans",
+    "commit",
+    "commitment",
+    "committed",
+    "intend",
+    "intends",
+    "want",
+    "expect",
+    "ensure",
+    "trajectory",
+    "kpi",
+    "pledge",
+    "pledged",
+    "signed",
+    "must",
+    "objective",
+    "outcome",
+    "milestone",
+];
+
+const IMPERATIVES: [&str; 28] = [
+    "reduce",
+    "reducing",
+    "cut",
+    "cutting",
+    "increase",
+    "increasing",
+    "raise",
+    "raising",
+    "halve",
+    "halving",
+    "double",
+    "doubling",
+    "bring",
+    "lift",
+    "grow",
+    "improve",
+    "improving",
+    "deliver",
+    "ensure",
+    "eliminate",
+    "achieve",
+    "maintain",
+    "keep",
+    "hold",
+    "close",
+    "narrow",
+    "lower",
+    "reach",
+];
+
+/// Verbs that report what happened, unless a modal comes just before them.
+const PAST: [&str; 30] = [
+    "rose",
+    "fell",
+    "was",
+    "were",
+    "met",
+    "received",
+    "delivered",
+    "ran",
+    "rang",
+    "paid",
+    "said",
+    "responded",
+    "introduced",
+    "required",
+    "grew",
+    "dropped",
+    "increased",
+    "decreased",
+    "reduced",
+    "improved",
+    "declined",
+    "achieved",
+    "saw",
+    "had",
+    "reported",
+    "exceeded",
+    "doubled",
+    "halved",
+    "recorded",
+    "smoked",
+];
+
+const NATIONAL: [&str; 6] = [
+    "national",
+    "nationally",
+    "government",
+    "government's",
+    "england",
+    "guidance",
+];
+
+const FIRST_PERSON: [&str; 5] = ["we", "our", "us", "we're", "ourselves"];
+
+fn words(text: &str) -> Vec<String> {
+    WORD.find_iter(text)
+        .map(|m| m.as_str().to_lowercase())
+        .collect()
+}
+
+fn is_past(words: &[String]) -> bool {
+    // In a clause that commits, a participle ("the share spent on", "a care plan
+    // recorded") is not a report; only a verb that says a target was met is.
+    let commits = has_any(
+        words,
+        &["will", "shall", "aim", "ambition", "target", "goal"],
+    );
+    let past = |w: &str| {
+        if commits {
+            matches!(w, "met" | "achieved" | "exceeded" | "rose" | "fell")
+        } else {
+            PAST.contains(&w)
+        }
+    };
+    words.iter().enumerate().any(|(i, w)| {
+        past(w.as_str())
+            && !words[i.saturating_sub(2)..i].iter().any(|m| {
+                matches!(
+                    m.as_str(),
+                    "will" | "be" | "been" | "have" | "has" | "to" | "being" | "shall"
+                )
+            })
+            // "the figure was" inside a target's own clause is handled by the split
+            // at ';'; here a past verb anywhere marks a report.
+            && !(w == "had" && words.get(i + 1).is_some_and(|n| n == "brought"))
+    }) || contains_seq(words, &["last", "year"])
+}
+
+fn contains_seq(words: &[String], seq: &[&str]) -> bool {
+    words
+        .windows(seq.len())
+        .any(|w| w.iter().zip(seq).all(|(a, b)| a == b))
+}
+
+// ---------------------------------------------------------------------------------
+// Sentences
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Anchor {
+    /// A date a target is to be met by.
+    Date(usize),
+    /// "over the same period": the date before.
+    Same,
+}
+
+fn sentence_targets(sentence: &str) -> Vec<Target> {
+    let lower = sentence.to_lowercase();
+    let all_words = words(sentence);
+    if all_words.is_empty() || is_past(&all_words) {
+        return Vec::new();
+    }
+    if [
+        "projected",
+        "forecast",
+        "predicted",
+        "projection",
+        "projections",
+    ]
+    .iter()
+    .any(|w| contains_word(&lower, w))
+    {
+        return Vec::new();
+    }
+    if has_any(&all_words, &NATIONAL)
+        && !has_any(&all_words, &FIRST_PERSON)
+        && !contains_word(&lower, "our own")
+    {
+        return Vec::new();
+    }
+
+    let date_list = dates(sentence);
+    let mut numbers: Vec<Number> = numbers(sentence)
+        .into_iter()
+        .filter(|n| !date_list.iter().any(|d| n.start < d.end && d.start < n.end))
+        .collect();
+    numbers.sort_by_key(|n| n.start);
+
+    // Roles.
+    let mut roles: Vec<Role> = Vec::with_capacity(numbers.len());
+    let mut phone = Vec::with_capacity(numbers.len());
+    for (i, n) in numbers.iter().enumerate() {
+        let previous = i.checked_sub(1).map(|j| (roles[j], &numbers[j], phone[j]));
+        let (role, is_phone) = role_of(sentence, n, previous);
+        roles.push(role);
+        phone.push(is_phone);
+    }
+
+    // Date anchors, and baseline years.
+    let mut anchors: Vec<(usize, Anchor)> = Vec::new(); // (byte position, anchor)
+    let mut attached: Vec<Option<usize>> = vec![None; numbers.len()]; // date index per number
+    let mut baseline_year: Option<String> = None;
+    let mut strong = false;
+    for (di, d) in date_list.iter().enumerate() {
+        if d.day {
+            continue;
+        }
+        let before = words_before(sentence, d.start, 4);
+        let b: Vec<&str> = before.iter().map(String::as_str).collect();
+        let after = words_after(sentence, d.end, 2);
+        let a1 = after.first().map(String::as_str).unwrap_or("");
+        let prev_number = numbers
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, n)| n.end <= d.start);
+        let glued = prev_number.is_some_and(|(_, n)| {
+            let gap = sentence[n.end..d.start].to_lowercase();
+            let gap = gap.trim();
+            gap.len() <= 48
+                && (gap.ends_with(" in") || gap == "in")
+                && !gap.contains(" by ")
+                && !gap.contains(" to ")
+        });
+        if a1 == "onwards" {
+            strong = true;
+            anchors.push((d.start, Anchor::Date(di)));
+            continue;
+        }
+        match b.as_slice() {
+            ["by", ..] | ["before", ..] => {
+                strong = true;
+                anchors.push((d.start, Anchor::Date(di)));
+            }
+            [w, "by", ..] | [w, "of", "end", "by", ..] | [w, "the", "by", ..]
+                if matches!(
+                    *w,
+                    "winter" | "summer" | "spring" | "autumn" | "end" | "the" | "of" | "close"
+                ) =>
+            {
+                strong = true;
+                anchors.push((d.start, Anchor::Date(di)));
+            }
+            ["of", "end", "the", "by", ..] | ["of", "end", "by", ..] => {
+                strong = true;
+                anchors.push((d.start, Anchor::Date(di)));
+            }
+            ["in", ..] if glued => {
+                let (ni, _) = prev_number.expect("glued to a number");
+                attached[ni] = Some(di);
+            }
+            ["(", ..] | [":", "(", ..] | ["baseline", "(", ..]
+                if prev_number.is_some_and(|(ni, n)| {
+                    roles[ni] == Role::Baseline && sentence[n.end..d.start].trim() == "("
+                }) =>
+            {
+                baseline_year = Some(d.value.clone());
+            }
+            ["(", ..] => {
+                // "(2023: 1,850)" or "(2022/23 baseline: 87%)".
+                baseline_year = Some(d.value.clone());
+            }
+            ["against", ..]
+            | ["a", "against", ..]
+            | ["the", "against", ..]
+            | ["with", "compared", ..]
+            | ["from", ..] => {
+                baseline_year = Some(d.value.clone());
+            }
+            ["to", ..] | ["through", ..] | ["until", ..] | ["across", ..] | ["throughout", ..] => {
+                anchors.push((d.start, Anchor::Date(di)));
+            }
+            _ => {}
+        }
+    }
+    for phrase in [
+        "over the same period",
+        "in the same period",
+        "over the same time",
+        "that level",
+        "this level",
+    ] {
+        for (i, _) in lower.match_indices(phrase) {
+            anchors.push((i, Anchor::Same));
+        }
+    }
+    anchors.sort_by_key(|a| a.0);
+
+    let cue = strong
+        || has_any(&all_words, &CUES)
+        || first_verb(&all_words).is_some_and(|w| IMPERATIVES.contains(&w));
+    if !cue || (anchors.is_empty() && attached.iter().all(Option::is_none)) {
+        return Vec::new();
+    }
+
+    // Unmarked numbers before an explicit target, glued to their own year, are the
+    // starting point ("£2.4m in 2023/24, rising to £3.5m by 2026/27").
+    let any_target = roles.contains(&Role::Target);
+    for i in 0..numbers.len() {
+        if roles[i] == Role::Unmarked
+            && any_target
+            && attached[i].is_some()
+            && roles[i + 1..].contains(&Role::Target)
+        {
+            roles[i] = Role::Baseline;
+        }
+    }
+    let baseline = numbers
+        .iter()
+        .zip(&roles)
+        .find(|(_, r)| **r == Role::Baseline)
+        .map(|(n, _)| n.clone());
+    if baseline_year.is_none() {
+        if let Some(bi) = roles.iter().position(|r| *r == Role::Baseline) {
+            baseline_year = attached[bi].map(|d| date_list[d].value.clone());
+        }
+    }
+
+    // Targets with their dates.
+    let mut found: Vec<(Number, String, usize)> = Vec::new(); // (value, date, position)
+    let mut last_date: Option<String> = None;
+    for (i, n) in numbers.iter().enumerate() {
+        if !matches!(roles[i], Role::Target | Role::Unmarked) {
+            continue;
+        }
+        let date = match attached[i] {
+            Some(d) => Some(date_list[d].value.clone()),
+            None => resolve(
+                &anchors,
+                &date_list,
+                n.end,
+                last_date.as_deref(),
+                &numbers,
+                &attached,
+            ),
+        };
+        if let Some(date) = date {
+            last_date = Some(date.clone());
+            found.push((n.clone(), date, n.start));
+        }
+    }
+
+    let mut out: Vec<Target> = Vec::new();
+    let mut previous_end = 0;
+    for (n, date, at) in &found {
+        let local_end = (*at + 1).max(n.end);
+        let window = &lower[previous_end.min(local_end)..(local_end + 24).min(lower.len())];
+        let direction = direction_in(window)
+            .or_else(|| direction_in(&lower))
+            .or_else(|| {
+                baseline.as_ref().map(|b| {
+                    if n.value < b.value {
+                        Direction::Decrease
+                    } else {
+                        Direction::Increase
+                    }
+                })
+            });
+        let unit = unit_of(sentence, n, direction);
+        let is_baseline_unit = baseline.as_ref().is_some_and(|b| {
+            b.unit == n.unit || (n.unit.contains('%') && b.unit == "%") || b.unit.is_empty()
+        });
+        out.push(Target {
+            indicator: indicator(sentence),
+            baseline_value: baseline
+                .as_ref()
+                .filter(|_| is_baseline_unit)
+                .map(|b| b.value),
+            baseline_year: baseline_year.clone(),
+            target_value: n.value,
+            unit,
+            target_date: date.clone(),
+            direction: direction.unwrap_or(Direction::Increase),
+            sentence: sentence.to_string(),
+        });
+        previous_end = n.end;
+    }
+    // Targets in a row without a verb of direction move the way their values do
+    // ("30 minutes across 2024/25, improving to 18 minutes by 2028/29").
+    if direction_in(&lower).is_none() && baseline.is_none() && out.len() >= 2 {
+        let falling = out
+            .windows(2)
+            .all(|w| w[1].target_value < w[0].target_value);
+        if falling {
+            for t in &mut out {
+                t.direction = Direction::Decrease;
+            }
+        }
+    }
+    // "hold it at or below that level through 2025/26": the last value again.
+    for (pos, anchor) in &anchors {
+        if *anchor == Anchor::Same
+            && (lower[*pos..].starts_with("that level") || lower[*pos..].starts_with("this level"))
+        {
+            if let (Some(last), Some(date)) = (
+                out.last().cloned(),
+                anchor_date_after(&anchors, &date_list, *pos),
+            ) {
+                if date != last.target_date {
+                    out.push(Target {
+                        target_date: date,
+                        direction: Direction::Maintain,
+                        ..last
+                    });
+                }
+            }
+        }
+    }
+    if out
+        .iter()
+        .any(|t| !t.unit.is_empty() || t.target_value != 0.0)
+    {
+        return out;
+    }
+
+    // No number to reach: a word may say it ("halve", "eliminate", "net zero").
+    word_targets(
+        sentence,
+        &lower,
+        &anchors,
+        &date_list,
+        baseline.as_ref(),
+        baseline_year,
+    )
+}
+
+/// The first date anchor after byte `at`, else "the same period" as the last date,
+/// else the last date anchor before `at`.
+fn resolve(
+    anchors: &[(usize, Anchor)],
+    dates: &[Date],
+    at: usize,
+    last: Option<&str>,
+    numbers: &[Number],
+    attached: &[Option<usize>],
+) -> Option<String> {
+    let owned: Vec<usize> = attached.iter().flatten().copied().collect();
+    let _ = numbers;
+    let usable = |a: &Anchor| match a {
+        Anchor::Date(d) => !owned.contains(d),
+        Anchor::Same => true,
+    };
+    if let Some((_, a)) = anchors.iter().find(|(p, a)| *p >= at && usable(a)) {
+        return match a {
+            Anchor::Date(d) => Some(dates[*d].value.clone()),
+            Anchor::Same => last.map(str::to_string).or_else(|| {
+                anchors.iter().rev().find_map(|(p, a)| match a {
+                    Anchor::Date(d) if *p < at => Some(dates[*d].value.clone()),
+                    _ => None,
+                })
+            }),
+        };
+    }
+    anchors.iter().rev().find_map(|(p, a)| match a {
+        Anchor::Date(d) if *p < at => Some(dates[*d].value.clone()),
+        _ => None,
+    })
+}
+
+fn anchor_date_after(anchors: &[(usize, Anchor)], dates: &[Date], at: usize) -> Option<String> {
+    anchors.iter().find_map(|(p, a)| match a {
+        Anchor::Date(d) if *p > at => Some(dates[*d].value.clone()),
+        _ => None,
+    })
+}
+
+/// The first word that could be an imperative verb, after any label ("KPI 3 –
+/// Carbon monoxide screening: …" → the word after the colon).
+fn first_verb(words: &[String]) -> Option<&str> {
+    let start = words.iter().position(|w| w == ":").map_or(0, |i| i + 1);
+    words.get(start).map(String::as_str)
+}
+
+fn direction_in(text: &str) -> Option<Direction> {
+    const MAINTAIN: [&str; 10] = [
+        "maintain",
+        "maintained",
+        "hold",
+        "held",
+        "keep",
+        "sustain",
+        "sustained",
+        "at or above",
+        "at or below",
+        "remain",
+    ];
+    const DECREASE: [&str; 33] = [
+        "reduce",
+        "reduced",
+        "reducing",
+        "reduction",
+        "reductions",
+        "cut",
+        "cuts",
+        "cutting",
+        "lower",
+        "fall",
+        "falls",
+        "fewer",
+        "down",
+        "halve",
+        "halved",
+        "halving",
+        "eliminate",
+        "close",
+        "narrow",
+        "narrowing",
+        "below",
+        "less",
+        "decrease",
+        "decline",
+        "drop",
+        "minimise",
+        "zero",
+        "no more than",
+        "shorten",
+        "under",
+        "lowest",
+        "net zero",
+        "tackle",
+    ];
+    const INCREASE: [&str; 14] = [
+        "increase",
+        "increased",
+        "increasing",
+        "raise",
+        "raising",
+        "rise",
+        "rising",
+        "grow",
+        "lift",
+        "double",
+        "doubling",
+        "more",
+        "at least",
+        "improve",
+    ];
+    let hit = |set: &[&str]| set.iter().any(|w| contains_word(text, w));
+    if hit(&MAINTAIN) {
+        Some(Direction::Maintain)
+    } else if hit(&DECREASE) {
+        Some(Direction::Decrease)
+    } else if hit(&INCREASE) {
+        Some(Direction::Increase)
+    } else {
+        None
+    }
+}
+
+/// A value's unit: `%` and `£` as found; a change in percent as `% reduction` or
+/// `% increase`; a count as the noun after it ("1,500 more homes" → `homes`).
+fn unit_of(sentence: &str, n: &Number, direction: Option<Direction>) -> String {
+    let before = words_before(sentence, n.start, 2);
+    let after = words_after(sentence, n.end, 4);
+    if n.unit == "%" {
+        let change = before.first().is_some_and(|w| w == "by")
+            || after.first().is_some_and(|w| {
+                matches!(
+                    w.as_str(),
+                    "reduction" | "cut" | "fall" | "decrease" | "increase" | "rise"
+                )
+            });
+        if change {
+            let up = after
+                .first()
+                .is_some_and(|w| matches!(w.as_str(), "increase" | "rise"))
+                || direction == Some(Direction::Increase);
+            return if up { "% increase" } else { "% reduction" }.to_string();
+        }
+        return n.unit.clone();
+    }
+    if !n.unit.is_empty() {
+        return n.unit.clone();
+    }
+    let rest = &sentence[n.end..];
+    if let Some(per) = PER.captures(rest) {
+        return per[1].to_string();
+    }
+    if rest.trim_start().starts_with("µg") {
+        return "µg/m³".to_string();
+    }
+    after
+        .iter()
+        .find(|w| {
+            !matches!(
+                w.as_str(),
+                "a" | "an"
+                    | "more"
+                    | "additional"
+                    | "new"
+                    | "extra"
+                    | "fewer"
+                    | "further"
+                    | "of"
+                    | "or"
+                    | "than"
+                    | "the"
+            )
+        })
+        .filter(|w| w.chars().all(|c| c.is_alphabetic() || c == '-'))
+        .cloned()
+        .unwrap_or_default()
+}
+
+static PER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(per\s+[\d,]+\s+\p{L}+)").expect("per pattern"));
+
+/// What is measured: the words after the verb of change ("reduce adult smoking
+/// prevalence from…"), or before "will", or a label before a colon.
+fn indicator(sentence: &str) -> String {
+    let lower = sentence.to_lowercase();
+    let cut = |s: &str| -> String {
+        let end = INDICATOR_END.find(s).map_or(s.len(), |m| m.start());
+        let mut s = s[..end]
+            .trim()
+            .trim_matches(|c: char| c == ',' || c == ':' || c == '–');
+        for lead in [
+            "the number of ",
+            "the proportion of ",
+            "the share of ",
+            "the rate of ",
+            "the ",
+        ] {
+            if let Some(rest) = s.strip_prefix(lead) {
+                s = rest;
+            }
+        }
+        s.trim().to_string()
+    };
+    if let Some(m) = CHANGE_VERB.find(&lower) {
+        let s = cut(&lower[m.end()..]);
+        if s.split_whitespace().count() >= 2 {
+            return s;
+        }
+    }
+    if let Some(i) = lower.find(':') {
+        let label = lower[..i].trim();
+        if (1..=12).contains(&label.split_whitespace().count()) && !label.starts_with("kpi") {
+            return label.to_string();
+        }
+    }
+    if let Some(i) = lower.find(" will ") {
+        let s = cut_subject(&lower[..i]);
+        if !s.is_empty() {
+            return s;
+        }
+    }
+    cut(&lower)
+}
+
+fn cut_subject(s: &str) -> String {
+    let s = LEAD_DATE.replace(s, "");
+    let s = s.trim();
+    s.strip_prefix("the ").unwrap_or(s).to_string()
+}
+
+static CHANGE_VERB: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:reduce|reducing|cut|lower|increase|increasing|raise|lift|grow|improve|bring|halve|double|eliminate|narrow|close|keep|maintain|reduction in|cut in|increase in)\b\s+").expect("change verb pattern")
+});
+
+static INDICATOR_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\s(?:from|by|to|below|under|at or|in \d|over|down|up|across|for|within)\s|[,;(]|\s\d",
+    )
+    .expect("indicator end pattern")
+});
+
+static LEAD_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:by|in)\s+[^,]*?\d{4}(?:/\d{2})?,?\s*").expect("lead pattern")
+});
+
+/// Targets stated in words: "halve", "double", "by a third", "eliminate", "no
+/// patient will wait", "net zero", "close the deficit".
+fn word_targets(
+    sentence: &str,
+    lower: &str,
+    anchors: &[(usize, Anchor)],
+    dates: &[Date],
+    baseline: Option<&Number>,
+    baseline_year: Option<String>,
+) -> Vec<Target> {
+    let target = |value: f64, unit: &str, direction: Direction, date: String| Target {
+        indicator: indicator(sentence),
+        baseline_value: baseline.map(|b| b.value),
+        baseline_year: baseline_year.clone(),
+        target_value: value,
+        unit: unit.to_string(),
+        target_date: date,
+        direction,
+        sentence: sentence.to_string(),
+    };
+    let date_after = |at: usize| resolve(anchors, dates, at, None, &[], &[]);
+    let direction = direction_in(lower);
+
+    if let Some(m) = FRACTION.captures(lower) {
+        let value = match &m[1] {
+            "half" => 50.0,
+            "a third" | "one third" => 33.3,
+            "two thirds" => 66.7,
+            "a quarter" | "one quarter" => 25.0,
+            "a fifth" | "one fifth" => 20.0,
+            "a tenth" | "one tenth" => 10.0,
+            _ => return Vec::new(),
+        };
+        let up = direction == Some(Direction::Increase);
+        let unit = if up { "% increase" } else { "% reduction" };
+        let dir = if up {
+            Direction::Increase
+        } else {
+            Direction::Decrease
+        };
+        return date_after(m.get(0).expect("match").end())
+            .map(|d| vec![target(value, unit, dir, d)])
+            .unwrap_or_default();
+    }
+    if let Some(m) = HALVE.find(lower) {
+        return date_after(m.end())
+            .map(|d| vec![target(50.0, "% reduction", Direction::Decrease, d)])
+            .unwrap_or_default();
+    }
+    if let Some(m) = DOUBLE.find(lower) {
+        return date_after(m.end())
+            .map(|d| vec![target(100.0, "% increase", Direction::Increase, d)])
+            .unwrap_or_default();
+    }
+    if contains_word(lower, "net zero") {
+        // One row per date: "net zero for the emissions we control by 2040, and for
+        // those we can influence by 2045".
+        return anchors
+            .iter()
+            .filter_map(|(_, a)| match a {
+                Anchor::Date(d) => Some(dates[*d].value.clone()),
+                Anchor::Same => None,
+            })
+            .map(|d| target(0.0, "tCO2e", Direction::Decrease, d))
+            .collect();
+    }
+    if let Some(m) = ZERO.captures(lower) {
+        let noun = m.name("noun").map_or("", |n| n.as_str());
+        let unit = if lower.contains("deficit") || baseline.is_some_and(|b| b.unit == "£") {
+            "£".to_string()
+        } else {
+            noun.to_string()
+        };
+        return date_after(m.get(0).expect("match").end())
+            .or_else(|| date_after(0))
+            .map(|d| vec![target(0.0, &unit, Direction::Decrease, d)])
+            .unwrap_or_default();
+    }
+    Vec::new()
+}
+
+static FRACTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\bby\s+(half|a third|one third|two thirds|a quarter|one quarter|a fifth|one fifth|a tenth|one tenth)\b").expect("fraction pattern")
+});
+static HALVE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(?:halve|halved|halving)\b").expect("halve pattern"));
+static DOUBLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(?:double|doubled|doubling)\b").expect("double pattern"));
+static ZERO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)\b(?:
+            (?:eliminate|eliminating|end)\s+(?:all\s+|new\s+|the\s+)?(?P<noun>[\p{L}-]+)
+          | to\s+zero
+          | close\s+(?:the\s+)?[\p{L}'’\s]*?(?:deficit|gap)
+          | no\s+(?:one|child|children|patient|patients|person|people|family|families|adult|adults|resident|residents|never\s+events|[\p{L}-]+\s+will)
+          | none\b
+        )",
+    )
+    .expect("zero pattern")
+});
+
+// ---------------------------------------------------------------------------------
+// Table rows
+
+/// Targets in a table row: `Indicator | 2023/24: 95% | 2024/25 target: 92%`, or
+/// values under a header row of periods. The first period is the baseline unless a
+/// cell says which is which; a cell with no value ("to be agreed") sets nothing.
+fn table_row(cells: &[String], header: Option<&[String]>) -> Vec<Target> {
+    let indicator = cells[0].trim_end_matches(':').trim().to_string();
+    struct Cell {
+        date: String,
+        label: String,
+        value: Option<(f64, String)>,
+    }
+    let mut parsed = Vec::new();
+    for (i, cell) in cells.iter().enumerate().skip(1) {
+        let (head, body) = match cell.split_once(':') {
+            Some((h, b)) => (h.trim().to_string(), b.trim().to_string()),
+            None => (
+                header.and_then(|h| h.get(i)).cloned().unwrap_or_default(),
+                cell.trim().to_string(),
+            ),
+        };
+        let Some(date) = dates(&head).into_iter().next() else {
+            continue;
+        };
+        let lower_body = body.to_lowercase();
+        let value = if matches!(lower_body.as_str(), "none" | "zero" | "nil" | "0") {
+            Some((0.0, String::new()))
+        } else {
+            numbers(&body).into_iter().next().map(|n| {
+                let unit = if n.unit.is_empty() {
+                    PER.captures(&body[n.end..])
+                        .map(|c| c[1].to_string())
+                        .unwrap_or_default()
+                } else {
+                    n.unit.clone()
+                };
+                (n.value, unit)
+            })
+        };
+        parsed.push(Cell {
+            date: date.value,
+            label: head.to_lowercase(),
+            value,
+        });
+    }
+    let is_target = |label: &str| {
+        ["target", "ambition", "plan", "goal", "trajectory", "aim"]
+            .iter()
+            .any(|w| label.contains(w))
+    };
+    let is_base = |label: &str| {
+        ["baseline", "actual", "current", "outturn"]
+            .iter()
+            .any(|w| label.contains(w))
+    };
+    let labelled = parsed.iter().any(|c| is_target(&c.label));
+    let base = parsed
+        .iter()
+        .position(|c| is_base(&c.label))
+        .or_else(|| (!parsed.is_empty() && !is_target(&parsed[0].label)).then_some(0));
+    let (baseline_value, baseline_year) = base
+        .and_then(|b| {
+            parsed[b]
+                .value
+                .as_ref()
+                .map(|v| (Some(v.0), Some(parsed[b].date.clone())))
+        })
+        .unwrap_or((None, None));
+    let mut out = Vec::new();
+    let unit_of_row = parsed
+        .iter()
+        .find_map(|c| {
+            c.value
+                .as_ref()
+                .map(|v| v.1.clone())
+                .filter(|u| !u.is_empty())
+        })
+        .unwrap_or_default();
+    for (i, c) in parsed.iter().enumerate() {
+        if Some(i) == base || (labelled && !is_target(&c.label)) {
+            continue;
+        }
+        let Some((value, unit)) = &c.value else {
+            continue;
+        };
+        let direction = match baseline_value {
+            Some(b) if *value < b => Direction::Decrease,
+            Some(b) if *value == b => Direction::Maintain,
+            _ => Direction::Increase,
+        };
+        out.push(Target {
+            indicator: indicator.clone(),
+            baseline_value,
+            baseline_year: baseline_year.clone(),
+            target_value: *value,
+            unit: if unit.is_empty() {
+                unit_of_row.clone()
+            } else {
+                unit.clone()
+            },
+            target_date: c.date.clone(),
+            direction,
+            sentence: cells.join(" | "),
+        });
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------
+// Scoring against hand-coded targets
+
+/// How extracted targets compare with hand-coded ones: a found target is right when
+/// its `target_value` and `target_date` both equal a gold target's in the same
+/// passage (each gold target matched once).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Score {
+    pub gold: usize,
+    pub found: usize,
+    pub matched: usize,
+    /// Of the matched, how many also have the gold unit, direction and baseline.
+    pub unit_exact: usize,
+    pub direction_exact: usize,
+    pub baseline_exact: usize,
+}
+
+impl Score {
+    /// Adds one passage's comparison; returns the found targets that match nothing
+    /// and the gold targets nothing found.
+    pub fn add<'a>(
+        &mut self,
+        gold: &'a [Target],
+        found: &'a [Target],
+    ) -> (Vec<&'a Target>, Vec<&'a Target>) {
+        self.gold += gold.len();
+        self.found += found.len();
+        let mut left: Vec<&Target> = gold.iter().collect();
+        let mut wrong = Vec::new();
+        for t in found {
+            let hit = left.iter().position(|g| {
+                (g.target_value - t.target_value).abs() < 1e-6 && g.target_date == t.target_date
+            });
+            match hit {
+                Some(i) => {
+                    let g = left.remove(i);
+                    self.matched += 1;
+                    self.unit_exact += usize::from(g.unit == t.unit);
+                    self.direction_exact += usize::from(g.direction == t.direction);
+                    self.baseline_exact += usize::from(
+                        g.baseline_value.map(|v| (v * 1e6).round())
+                            == t.baseline_value.map(|v| (v * 1e6).round()),
+                    );
+                }
+                None => wrong.push(t),
+            }
+        }
+        (wrong, left)
+    }
+
+    pub fn recall(&self) -> f64 {
+        ratio(self.matched, self.gold)
+    }
+
+    pub fn precision(&self) -> f64 {
+        ratio(self.matched, self.found)
+    }
+
+    pub fn f1(&self) -> f64 {
+        ratio(2 * self.matched, self.gold + self.found)
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        1.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize)]
+    struct Gold {
+        id: String,
+        text: String,
+        targets: Vec<Target>,
+    }
+
+    /// `corpus/kpis/targets.jsonl` (written for this project, with distractors):
+    /// the bar is recall and precision ≥ 0.90 on value and date.
+    #[test]
+    fn written_target_sentences() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/kpis/targets.jsonl");
+        let gold: Vec<Gold> = crate::jsonl::read_jsonl(std::path::Path::new(path)).unwrap();
+        let mut score = Score::default();
+        for g in &gold {
+            let found = extract(&g.text);
+            let (wrong, missed) = score.add(&g.targets, &found);
+            for t in wrong {
+                eprintln!(
+                    "FP {} {} {} [{}]",
+                    g.id, t.target_value, t.target_date, g.text
+                );
+            }
+            for t in missed {
+                eprintln!(
+                    "FN {} {} {} [{}]",
+                    g.id, t.target_value, t.target_date, g.text
+                );
+            }
+        }
+        eprintln!("{score:?}");
+        assert!(
+            score.recall() >= 0.9 && score.precision() >= 0.9,
+            "{score:?}"
+        );
+    }
+}
