@@ -12,6 +12,11 @@ passages added to raw/ later go to train and dev only (in proportion), and no te
 passage ever moves into training. `--reshuffle` ignores the existing splits (only for
 a brand-new corpus: it breaks the promise that test was never seen).
 
+Commitment flags and facets (issue 17) come from the blind codings in
+corpus/labelled/recode/: commitment_facets.jsonl for train and dev (session 11, coders
+working from the codebook alone) and commitment_facets_test.jsonl for test (session
+10). They replace whatever flags a raw batch's writer gave.
+
 Usage: scripts/split-corpus.py [--seed N] [--dev 0.15] [--test 0.15] [--reshuffle]
 """
 import argparse
@@ -88,6 +93,18 @@ def main():
 
     if rows:
         splits = [k + s for k, s in zip(kept, splits)]
+    overlay = {}
+    for name in ["commitment_facets.jsonl", "commitment_facets_test.jsonl"]:
+        with open(os.path.join(LABELLED, "recode", name), encoding="utf-8") as f:
+            for line in f:
+                if line.strip():
+                    o = json.loads(line)
+                    overlay[o["id"]] = o
+    for part in splits:
+        for r in part:
+            if r["id"] in overlay:
+                r["commitment"] = overlay[r["id"]]["commitment"]
+                r["facets"] = overlay[r["id"]]["facets"]
     for name, part in zip(names, splits):
         part.sort(key=lambda r: r["id"])
         with open(os.path.join(LABELLED, f"{name}.jsonl"), "w", encoding="utf-8") as f:
