@@ -88,7 +88,9 @@ enum Clause {
     },
 }
 
-/// Splits a passage into table rows, sentences and bullets.
+/// Splits a passage into table rows, sentences and bullets. A table flattened into
+/// one line (rows joined by " — ", " -- " or ". ", as PDF text often has them) is
+/// split back into its rows.
 fn clauses(text: &str) -> Vec<Clause> {
     let mut out = Vec::new();
     let mut header: Option<Vec<String>> = None;
@@ -97,35 +99,103 @@ fn clauses(text: &str) -> Vec<Clause> {
         if line.is_empty() {
             continue;
         }
-        if line.matches('|').count() >= 1 {
-            let cells: Vec<String> = line.split('|').map(|c| c.trim().to_string()).collect();
-            if cells.len() >= 2 {
-                if is_header(&cells) {
-                    header = Some(cells);
-                } else {
-                    out.push(Clause::Row {
-                        cells,
-                        header: header.clone(),
-                    });
-                }
-                continue;
-            }
+        if !line.contains('|') {
+            header = None;
+            out.extend(text_clauses(line));
+            continue;
         }
-        header = None;
-        for piece in BULLET.split(line) {
-            for sentence in sentences(piece) {
-                let sentence = sentence.trim_matches(|c: char| c.is_whitespace() || c == '-');
-                if !sentence.is_empty() {
-                    out.push(Clause::Text(sentence.to_string()));
-                }
+        for row in ROW_BREAK.split(line) {
+            let row = row.trim().trim_end_matches('.');
+            let cells: Vec<String> = row.split('|').map(|c| c.trim().to_string()).collect();
+            if cells.len() < 2 {
+                out.extend(text_clauses(row));
+            } else if is_header(&cells) {
+                header = Some(cells);
+            } else {
+                out.push(Clause::Row {
+                    cells,
+                    header: header.clone(),
+                });
             }
         }
     }
     out
 }
 
-static BULLET: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\s*[•●▪◦]\s*|^\s*[-–*]\s+").expect("bullet pattern"));
+/// Sentences and bullets. A bullet with no date of its own takes the date its
+/// lead-in gives ("What we will deliver in 2025/26: • 78% of patients seen within
+/// four hours"), as a clause the bullet's own rules then read.
+fn text_clauses(line: &str) -> Vec<Clause> {
+    let mut out = Vec::new();
+        let pieces = bullets(line);
+    let lead_date = (pieces.len() > 1)
+        .then(|| LEAD_IN.captures(pieces[0]))
+        .flatten()
+        .map(|c| c[1].to_string());
+    for (i, piece) in pieces.iter().enumerate() {
+        for sentence in sentences(piece) {
+            let sentence = sentence.trim_matches(|c: char| c.is_whitespace() || c == '-');
+            if sentence.is_empty() {
+                continue;
+            }
+            if LABELLED.is_match(sentence) {
+                // "2024/25 target: 55%", read as a table cell.
+                out.push(Clause::Row {
+                    cells: vec![String::new(), sentence.to_string()],
+                    header: None,
+                });
+                continue;
+            }
+            match &lead_date {
+                Some(lead) if i > 0 && dates(sentence).is_empty() => {
+                    out.push(Clause::Text(format!("{sentence}, {lead}")));
+                }
+                _ => out.push(Clause::Text(sentence.to_string())),
+            }
+        }
+    }
+    out
+}
+
+/// A period with its kind and value, as in a KPI box: "2024/25 target: 55%".
+static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:19|20)\d{2}(?:/\d{2})?\s+(?:target|ambition|plan|trajectory|goal)s?\s*:\s*\S",
+    )
+    .expect("labelled pattern")
+});
+
+/// A line's bullets: "•", a leading "- ", or " - " before a capital inside the line.
+fn bullets(line: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for m in BULLET.find_iter(line) {
+        // The capital that told an inline dash from a hyphen belongs to the bullet.
+        let end = match m.as_str().chars().next_back() {
+            Some(c) if c.is_uppercase() => m.end() - c.len_utf8(),
+            _ => m.end(),
+        };
+        out.push(&line[start..m.start()]);
+        start = end;
+    }
+    out.push(&line[start..]);
+    out
+}
+
+/// Row breaks inside a flattened table.
+static ROW_BREAK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s[—–]\s|\s--\s|\.\s+").expect("row pattern"));
+
+/// A lead-in that dates the bullets after it: "… will deliver in 2025/26:", "By March
+/// 2027 we will:".
+static LEAD_IN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b((?:by|in|during)\s+(?:the\s+end\s+of\s+)?(?:[a-z]+\s+)?(?:19|20)\d{2}(?:/\d{2})?)\b[^.]*(?:will|:|$)")
+        .expect("lead-in pattern")
+});
+
+static BULLET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\s*[•●▪◦]\s*|^\s*[-–*]\s+|\s[-–]\s+(?:[A-Z])").expect("bullet pattern")
+});
 
 /// Sentences, split after `.`, `!`, `?` before a capital, a bullet or a digit, and
 /// after every `;` (a clause after a semicolon is read on its own: "…by 2026; in
@@ -168,7 +238,7 @@ fn single_capital_before(text: &str, i: usize) -> bool {
 }
 
 /// A header row: its cells after the first name periods and carry no values
-/// ("Indicator | 2023/24 | 2025/26 ambition").
+/// ("Indicator | 2023/24 | 2025/26 ambition", "Indicator | Baseline | Ambition 2028").
 fn is_header(cells: &[String]) -> bool {
     cells[1..].iter().any(|c| DATE.is_match(c))
         && cells[1..]
@@ -282,7 +352,9 @@ fn numbers(text: &str) -> Vec<Number> {
         let whole = c.get(0).expect("match");
         let before = &text[..whole.start()];
         // Inside a word or a code ("PM2.5", "CO2", "M62").
-        if before.ends_with(|ch: char| ch.is_alphabetic() || ch == '.' || ch == '/') {
+        if before.ends_with(|ch: char| ch.is_alphabetic() || ch == '.' || ch == '/')
+            || (before.ends_with('-') && before[..before.len() - 1].ends_with(char::is_alphabetic))
+        {
             continue;
         }
         let digits = c["num"].replace(',', "");
@@ -317,6 +389,38 @@ fn numbers(text: &str) -> Vec<Number> {
     out
 }
 
+/// "9 in 10 people" is 90%: the pair becomes one percentage.
+fn join_ratios(text: &str, numbers: Vec<Number>) -> Vec<Number> {
+    let mut out: Vec<Number> = Vec::with_capacity(numbers.len());
+    let mut skip = false;
+    for (i, n) in numbers.iter().enumerate() {
+        if skip {
+            skip = false;
+            continue;
+        }
+        if let Some(m) = numbers.get(i + 1) {
+            let gap = text[n.end..m.start].trim();
+            if n.unit.is_empty()
+                && m.unit.is_empty()
+                && gap == "in"
+                && m.value > n.value
+                && m.value > 0.0
+            {
+                out.push(Number {
+                    start: n.start,
+                    end: m.end,
+                    value: round(100.0 * n.value / m.value),
+                    unit: "%".to_string(),
+                });
+                skip = true;
+                continue;
+            }
+        }
+        out.push(n.clone());
+    }
+    out
+}
+
 fn round(v: f64) -> f64 {
     (v * 1e6).round() / 1e6
 }
@@ -342,6 +446,20 @@ fn words_after(text: &str, at: usize, n: usize) -> Vec<String> {
         .map(|m| m.as_str().to_lowercase())
         .collect()
 }
+
+static MONTH_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:st|nd|rd|th)?\s+(?:january|february|march|april|may|june|july|august|september|october|november|december)\b")
+        .expect("day pattern")
+});
+
+static AGE_BAND: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s?(?:[–-]|to)\s?\d{1,2}[\s-]?(?:year|yr)s?[\s-]?olds?").expect("age pattern")
+});
+
+static RESTATED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s(?:increase|rise|reduction|fall|cut|decrease)\s+(?:on|from|against)\b")
+        .expect("restated pattern")
+});
 
 static WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[\p{L}\d][\p{L}\d'’.,/–-]*[\p{L}\d]|[\p{L}\d]|[:()]").expect("word pattern")
@@ -395,7 +513,7 @@ const TIME_UNITS: [&str; 16] = [
 ];
 
 /// Words after which a number is an identifier or part of a definition, not a value.
-const NOT_VALUES: [&str; 26] = [
+const NOT_VALUES: [&str; 36] = [
     "aged",
     "age",
     "ages",
@@ -422,6 +540,16 @@ const NOT_VALUES: [&str; 26] = [
     "these",
     "bmi",
     "objective",
+    "footnote",
+    "note",
+    "figure",
+    "box",
+    "annex",
+    "paragraph",
+    "para",
+    "step",
+    "wave",
+    "cohort",
 ];
 
 fn role_of(text: &str, n: &Number, previous: Option<(Role, &Number, bool)>) -> (Role, bool) {
@@ -446,6 +574,38 @@ fn role_of(text: &str, n: &Number, previous: Option<(Role, &Number, bool)>) -> (
     if matches!(first_after, "am" | "pm") || clock {
         return (Role::Skip, false);
     }
+        let rest = &text[n.end..];
+    // A day of the month ("on 19 March"), a range that defines who is counted ("0-19
+    // service", "aged 25-84"), an age after "over" ("one in four will be over 65").
+    let dash = |c: char| c == '-' || c == '–';
+    let range_after = rest.starts_with(dash)
+        && rest.trim_start_matches(dash).starts_with(|c: char| c.is_ascii_digit());
+    let range_before = raw_before.ends_with(dash)
+        && raw_before.trim_end_matches(dash).ends_with(|c: char| c.is_ascii_digit());
+    if n.unit.is_empty() && (MONTH_AFTER.is_match(rest) || range_after || range_before) {
+        return (Role::Skip, false);
+    }
+    let noun_after = after.first().is_some_and(|w| {
+        w.chars().all(char::is_alphabetic)
+            && !TIME_UNITS.contains(&w.as_str())
+            && !matches!(w.as_str(), "and" | "by" | "in" | "or")
+    });
+    if n.unit.is_empty()
+        && n.value <= 120.0
+        && matches!(before.first().map(String::as_str), Some("over" | "under"))
+        && !noun_after
+    {
+        return (Role::Skip, false);
+    }
+    // Ages and age bands: "65+", "16–17 year olds", "18-25-year-olds".
+    if n.unit.is_empty() && (rest.starts_with('+') || AGE_BAND.is_match(rest)) {
+        return (Role::Skip, false);
+    }
+    // A change restating an absolute target: "2.1 million appointments, a 4% increase on
+    // 2023/24".
+    if n.unit == "%" && RESTATED.is_match(rest) {
+        return (Role::Skip, false);
+    }
     // Ranges and alternatives continue a skipped number: "aged 18 to 25", "stage 1 or 2".
     if let Some((Role::Skip, prev, _)) = previous {
         let between = text[prev.end..n.start].trim().to_lowercase();
@@ -460,7 +620,9 @@ fn role_of(text: &str, n: &Number, previous: Option<(Role, &Number, bool)>) -> (
         .collect();
     let prev1 = near.first().copied().unwrap_or("");
     let prev2 = near.get(1).copied().unwrap_or("");
-    if NOT_VALUES.contains(&prev1)
+        // "Year 6" is a school year; "in the same year 85%" is a value.
+    let school_year = prev1 == "year" && raw_before.trim_end().ends_with("Year");
+    if (NOT_VALUES.contains(&prev1) && (prev1 != "year" || school_year))
         || (prev1 == "of" && matches!(prev2, "our" | "score" | "bmi"))
         || (prev1 == "out" || (prev1 == "of" && prev2 == "out"))
         || matches!(first_after, "and" | "or")
@@ -480,9 +642,18 @@ fn role_of(text: &str, n: &Number, previous: Option<(Role, &Number, bool)>) -> (
     }
     if (matches!(
         prev1,
-        "within" | "than" | "over" | "after" | "under" | "longer"
+        "within" | "than" | "over" | "after" | "under" | "longer" | "least" | "before" | "for"
     ) || prev1 == "more" && prev2 == "no")
         && TIME_UNITS.contains(&first_after)
+    {
+        return (Role::Skip, false);
+    }
+    // "91 days after discharge", "12 weeks later": part of what is measured.
+    if TIME_UNITS.contains(&first_after)
+        && matches!(
+            after.get(1).map(String::as_str),
+            Some("after" | "later" | "of" | "from")
+        )
     {
         return (Role::Skip, false);
     }
@@ -497,9 +668,18 @@ fn role_of(text: &str, n: &Number, previous: Option<(Role, &Number, bool)>) -> (
         return (Role::Skip, false);
     }
 
+        // A restatement: "£48.5m, equivalent to 4.1% of our allocation".
+    if prev1 == "to" && matches!(prev2, "equivalent" | "equal" | "equates") {
+        return (Role::Skip, false);
+    }
+    // "the council's target is 85%", "our ambition is 70%".
+    if matches!(prev1, "is" | "of" | "be")
+        && matches!(prev2, "target" | "ambition" | "aim" | "goal" | "trajectory")
+    {
+        return (Role::Target, false);
+    }
     // The starting point.
-    let baseline_words = [
-        "from",
+    let baseline_words = ["from",
         "currently",
         "compared",
         "against",
@@ -529,7 +709,7 @@ fn role_of(text: &str, n: &Number, previous: Option<(Role, &Number, bool)>) -> (
     // The value to reach, or the change to make.
     let target_words = [
         "to", "below", "above", "reach", "reaches", "than", "least", "by", "for", "ensure",
-        "expect", "want", "see", "deliver", "achieve", "of", "a", "all", "under", "zero",
+        "expect", "want", "see", "deliver", "achieve", "of", "a", "under", "zero",
     ];
     if target_words.contains(&prev1) {
         return (Role::Target, false);
@@ -545,36 +725,10 @@ fn paren_open(text: &str) -> bool {
 // ---------------------------------------------------------------------------------
 // Clauses that commit
 
-const CUES: [&str; 30] = [
-    "will",
-    "shall",
-    "target",
-    "targets",
-    "ambition",
-    "ambitions",
-    "aim",
-    "aims",
-    "aiming",
-    "goal",
-    "goals",
-    "plan",
-    "plans",
-    "commit",
-    "commitment",
-    "committed",
-    "intend",
-    "intends",
-    "want",
-    "expect",
-    "ensure",
-    "trajectory",
-    "kpi",
-    "pledge",
-    "pledged",
-    "signed",
-    "must",
-    "objective",
-    "outcome",
+const CUES: [&str; 27] = [
+    "will", "shall", "target", "targets", "ambition", "ambitions", "aim", "aims", "aiming",
+    "goal", "goals", "commit", "commits", "commitment", "committed", "intend", "intends",
+    "want", "expect", "ensure", "trajectory", "kpi", "pledge", "pledged", "signed", "must",
     "milestone",
 ];
 
@@ -643,14 +797,12 @@ const PAST: [&str; 30] = [
     "smoked",
 ];
 
-const NATIONAL: [&str; 6] = [
-    "national",
-    "nationally",
-    "government",
-    "government's",
-    "england",
-    "guidance",
-];
+/// Who sets a national ambition: a clause naming one, with no "we" or "our", reports
+/// it rather than adopting it.
+static NATIONAL_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:national\s+(?:ambition|target|standard|objective|priorit\w*|aim|goal|expectation|requirement)s?|government(?:'s|’s)?|nhs\s+england(?:'s|’s)?|planning\s+guidance|long\s+term\s+plan|nationally)\b")
+        .expect("national pattern")
+});
 
 const FIRST_PERSON: [&str; 5] = ["we", "our", "us", "we're", "ourselves"];
 
@@ -663,10 +815,16 @@ fn words(text: &str) -> Vec<String> {
 fn is_past(words: &[String]) -> bool {
     // In a clause that commits, a participle ("the share spent on", "a care plan
     // recorded") is not a report; only a verb that says a target was met is.
-    let commits = has_any(
+        let commits = has_any(
         words,
-        &["will", "shall", "aim", "ambition", "target", "goal"],
+        &[
+            "will", "shall", "aim", "ambition", "target", "goal", "trajectory", "commit",
+            "commits", "commitment", "aims",
+        ],
     );
+    if has_any(words, &["previous", "former", "achieved", "exceeded"]) {
+        return true;
+    }
     let past = |w: &str| {
         if commits {
             matches!(w, "met" | "achieved" | "exceeded" | "rose" | "fell")
@@ -713,17 +871,21 @@ fn sentence_targets(sentence: &str) -> Vec<Target> {
     }
     if [
         "projected",
-        "forecast",
+                "forecast",
+        "forecasts",
+        "assumes",
+        "assumption",
         "predicted",
         "projection",
         "projections",
     ]
     .iter()
     .any(|w| contains_word(&lower, w))
+        || PROJECTION.is_match(&lower)
     {
         return Vec::new();
     }
-    if has_any(&all_words, &NATIONAL)
+        if NATIONAL_SUBJECT.is_match(&lower)
         && !has_any(&all_words, &FIRST_PERSON)
         && !contains_word(&lower, "our own")
     {
@@ -736,6 +898,7 @@ fn sentence_targets(sentence: &str) -> Vec<Target> {
         .filter(|n| !date_list.iter().any(|d| n.start < d.end && d.start < n.end))
         .collect();
     numbers.sort_by_key(|n| n.start);
+    let numbers = join_ratios(sentence, numbers);
 
     // Roles.
     let mut roles: Vec<Role> = Vec::with_capacity(numbers.len());
@@ -786,7 +949,19 @@ fn sentence_targets(sentence: &str) -> Vec<Target> {
             [w, "by", ..] | [w, "of", "end", "by", ..] | [w, "the", "by", ..]
                 if matches!(
                     *w,
-                    "winter" | "summer" | "spring" | "autumn" | "end" | "the" | "of" | "close"
+                    "winter"
+                        | "summer"
+                        | "spring"
+                        | "autumn"
+                        | "end"
+                        | "the"
+                        | "of"
+                        | "close"
+                        | "q1"
+                        | "q2"
+                        | "q3"
+                        | "q4"
+                        | "quarter"
                 ) =>
             {
                 strong = true;
@@ -821,6 +996,17 @@ fn sentence_targets(sentence: &str) -> Vec<Target> {
             ["to", ..] | ["through", ..] | ["until", ..] | ["across", ..] | ["throughout", ..] => {
                 anchors.push((d.start, Anchor::Date(di)));
             }
+            // "between 2024 and 2029": by the end of the range.
+            ["and", _, "between", ..] => anchors.push((d.start, Anchor::Date(di))),
+            // "in 2024/25", "in winter 2024/25", not opening the sentence ("In 2022, 19%
+            // of adults smoked" is context).
+            ["in", ..] | [_, "in", ..] if words_before(sentence, d.start, 8).len() > 2 => {
+                if b[0] == "in"
+                    || matches!(b[0], "winter" | "summer" | "spring" | "autumn" | "year")
+                {
+                    anchors.push((d.start, Anchor::Date(di)));
+                }
+            }
             _ => {}
         }
     }
@@ -830,6 +1016,8 @@ fn sentence_targets(sentence: &str) -> Vec<Target> {
         "over the same time",
         "that level",
         "this level",
+        "in the same year",
+        "over the same years",
     ] {
         for (i, _) in lower.match_indices(phrase) {
             anchors.push((i, Anchor::Same));
@@ -856,6 +1044,57 @@ fn sentence_targets(sentence: &str) -> Vec<Target> {
             roles[i] = Role::Baseline;
         }
     }
+    // "cut the rate by 10%, from 12.4 to 11.2": the change restates the end value.
+    let from_to = numbers.iter().zip(&roles).any(|(n, r)| {
+        *r == Role::Target
+            && words_before(sentence, n.start, 1)
+                .first()
+                .is_some_and(|w| w == "to")
+    }) && roles.contains(&Role::Baseline);
+    if from_to {
+        for (i, n) in numbers.iter().enumerate() {
+            let by = words_before(sentence, n.start, 1)
+                .first()
+                .is_some_and(|w| w == "by");
+            if roles[i] == Role::Target && by && n.unit == "%" {
+                roles[i] = Role::Skip;
+            }
+        }
+    }
+        // Where a clause marks its target ("to 24%", "by 25%"), the numbers around it that
+    // nothing marks are context ("through 64 nurseries", "23 sports clubs"), unless a
+    // date follows them closely ("78% by March 2025"); and what comes after a word of
+    // means ("using", "through", "supported by") is how, not what.
+    if let Some(first) = roles.iter().position(|r| *r == Role::Target) {
+        let means_at = MEANS
+            .find_at(&lower, numbers[first].end)
+            .map_or(usize::MAX, |m| m.start());
+        for i in 0..numbers.len() {
+            let n = &numbers[i];
+            if matches!(roles[i], Role::Target | Role::Unmarked) && n.start > means_at {
+                roles[i] = Role::Skip;
+                        } else if roles[i] == Role::Unmarked
+                && attached[i].is_none()
+                && !contains_word(&lower, "respectively")
+            {
+                // Kept when a date anchor is its own: the next anchor comes before the
+                // next number, or the last anchor came just before it ("By March 2026,
+                // 75% …", "in the same year 85% …").
+                                let live = |j: &usize| matches!(roles[*j], Role::Target | Role::Unmarked);
+                let next_number = (i + 1..numbers.len())
+                    .find(live)
+                    .map_or(usize::MAX, |j| numbers[j].start);
+                let previous_number = (0..i).rev().find(live).map_or(0, |j| numbers[j].end);
+                let own_after = anchors.iter().any(|(p, _)| *p >= n.end && *p < next_number);
+                let own_before = anchors
+                    .iter()
+                    .any(|(p, _)| *p < n.start && *p >= previous_number);
+                if !own_after && !own_before {
+                    roles[i] = Role::Skip;
+                }
+            }
+        }
+    }
     let baseline = numbers
         .iter()
         .zip(&roles)
@@ -874,8 +1113,24 @@ fn sentence_targets(sentence: &str) -> Vec<Target> {
         if !matches!(roles[i], Role::Target | Role::Unmarked) {
             continue;
         }
+        // The next anchor belongs to a later target when one stands between: "By
+        // March 2026, 75% …, rising to 80% by March 2027" (75% takes March 2026).
+        let next_target = numbers[i + 1..]
+            .iter()
+            .zip(&roles[i + 1..])
+            .find(|(_, r)| matches!(r, Role::Target | Role::Unmarked))
+            .map(|(m, _)| m.start);
+        let next_anchor = anchors.iter().find(|(p, _)| *p >= n.end).map(|(p, _)| *p);
+        let earlier = anchors.iter().rev().find_map(|(p, a)| match a {
+            Anchor::Date(d) if *p < n.start && !attached.contains(&Some(*d)) => Some(*d),
+            _ => None,
+        });
+        let owned_by_later = matches!((next_target, next_anchor), (Some(t), Some(a)) if t < a);
         let date = match attached[i] {
             Some(d) => Some(date_list[d].value.clone()),
+            None if owned_by_later && earlier.is_some() => {
+                Some(date_list[earlier.expect("checked")].value.clone())
+            }
             None => resolve(
                 &anchors,
                 &date_list,
@@ -1002,8 +1257,10 @@ fn resolve(
             }),
         };
     }
+    // The nearest anchor before: a date, or "in the same year" meaning the last one.
     anchors.iter().rev().find_map(|(p, a)| match a {
         Anchor::Date(d) if *p < at => Some(dates[*d].value.clone()),
+        Anchor::Same if *p < at => last.map(str::to_string),
         _ => None,
     })
 }
@@ -1286,20 +1543,38 @@ fn word_targets(
             .map(|d| target(0.0, "tCO2e", Direction::Decrease, d))
             .collect();
     }
-    if let Some(m) = ZERO.captures(lower) {
+    // One row per zero and date: "No one will wait longer than 65 weeks by September
+    // 2024, and we will eliminate waits of over 52 weeks by March 2025".
+    let mut out: Vec<Target> = Vec::new();
+    for m in ZERO.captures_iter(lower) {
         let noun = m.name("noun").map_or("", |n| n.as_str());
         let unit = if lower.contains("deficit") || baseline.is_some_and(|b| b.unit == "£") {
             "£".to_string()
         } else {
             noun.to_string()
         };
-        return date_after(m.get(0).expect("match").end())
-            .or_else(|| date_after(0))
-            .map(|d| vec![target(0.0, &unit, Direction::Decrease, d)])
-            .unwrap_or_default();
+        let date = date_after(m.get(0).expect("match").end()).or_else(|| date_after(0));
+        if let Some(d) = date {
+            if !out.iter().any(|t| t.target_date == d) {
+                out.push(target(0.0, &unit, Direction::Decrease, d));
+            }
+        }
     }
-    Vec::new()
+    out
 }
+
+/// A forecast, not a commitment: "if current trends continue", "is expected to
+/// double", "is set to rise".
+/// Words that introduce the means to a target, after which numbers are context.
+static MEANS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:using|through|supported\s+by|via|with\s+(?:a|an|the)\b|including|funded\s+by|backed\s+by)")
+        .expect("means pattern")
+});
+
+static PROJECTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:if\s+(?:current\s+)?trends|on\s+current\s+trends|if\s+nothing\s+changes|(?:is|are)\s+(?:expected|set|likely)\s+(?:almost\s+)?to)\b")
+        .expect("projection pattern")
+});
 
 static FRACTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\bby\s+(half|a third|one third|two thirds|a quarter|one quarter|a fifth|one fifth|a tenth|one tenth)\b").expect("fraction pattern")
@@ -1336,30 +1611,40 @@ fn table_row(cells: &[String], header: Option<&[String]>) -> Vec<Target> {
     }
     let mut parsed = Vec::new();
     for (i, cell) in cells.iter().enumerate().skip(1) {
+        let above = header.and_then(|h| h.get(i)).cloned().unwrap_or_default();
+        // "2023/24: 95%", or a header's period above "95%", or the label, value and
+        // date in one cell: "Target 6% by 2026", "Baseline 11.2% (2022/23)".
         let (head, body) = match cell.split_once(':') {
+            Some((h, b)) if !above.is_empty() => (format!("{above} {h}"), b.trim().to_string()),
             Some((h, b)) => (h.trim().to_string(), b.trim().to_string()),
-            None => (
-                header.and_then(|h| h.get(i)).cloned().unwrap_or_default(),
-                cell.trim().to_string(),
-            ),
+            None if !above.is_empty() => (above, cell.trim().to_string()),
+            None => (cell.trim().to_string(), cell.trim().to_string()),
         };
         let Some(date) = dates(&head).into_iter().next() else {
             continue;
         };
+        let body_dates = dates(&body);
         let lower_body = body.to_lowercase();
         let value = if matches!(lower_body.as_str(), "none" | "zero" | "nil" | "0") {
             Some((0.0, String::new()))
         } else {
-            numbers(&body).into_iter().next().map(|n| {
-                let unit = if n.unit.is_empty() {
-                    PER.captures(&body[n.end..])
-                        .map(|c| c[1].to_string())
-                        .unwrap_or_default()
-                } else {
-                    n.unit.clone()
-                };
-                (n.value, unit)
-            })
+            numbers(&body)
+                .into_iter()
+                .find(|n| {
+                    !body_dates
+                        .iter()
+                        .any(|d| n.start < d.end && d.start < n.end)
+                })
+                .map(|n| {
+                    let unit = if n.unit.is_empty() {
+                        PER.captures(&body[n.end..])
+                            .map(|c| c[1].to_string())
+                            .unwrap_or_default()
+                    } else {
+                        n.unit.clone()
+                    };
+                    (n.value, unit)
+                })
         };
         parsed.push(Cell {
             date: date.value,
@@ -1512,12 +1797,21 @@ mod tests {
         targets: Vec<Target>,
     }
 
-    /// `corpus/kpis/targets.jsonl` (written for this project, with distractors):
-    /// the bar is recall and precision ≥ 0.90 on value and date.
+    /// `corpus/kpis/targets.jsonl` and `targets_writer2.jsonl` (written for this
+    /// project by two writers, with distractors): the bar is recall and precision
+    /// ≥ 0.90 on value and date, on each.
     #[test]
     fn written_target_sentences() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/kpis/targets.jsonl");
-        let gold: Vec<Gold> = crate::jsonl::read_jsonl(std::path::Path::new(path)).unwrap();
+        for name in ["targets.jsonl", "targets_writer2.jsonl"] {
+            check_written(name);
+        }
+    }
+
+    fn check_written(name: &str) {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("corpus/kpis")
+            .join(name);
+        let gold: Vec<Gold> = crate::jsonl::read_jsonl(&path).unwrap();
         let mut score = Score::default();
         for g in &gold {
             let found = extract(&g.text);
