@@ -67,10 +67,35 @@ pub struct Target {
 /// Every quantified target in a passage, in reading order.
 pub fn extract(text: &str) -> Vec<Target> {
     let mut out = Vec::new();
+    let mut national_before = false;
     for unit in clauses(text) {
         match unit {
-            Clause::Row { cells, header } => out.extend(table_row(&cells, header.as_deref())),
-            Clause::Text(sentence) => out.extend(sentence_targets(&sentence)),
+            Clause::Row { cells, header } => {
+                let found = table_row(&cells, header.as_deref());
+                if found.is_empty() {
+                    // A box laid out with bars ("KPI 7 | … Target: 11.5% by 2025/26"),
+                    // read as prose.
+                    for cell in &cells {
+                        for clause in text_clauses(cell) {
+                            if let Clause::Text(sentence) = clause {
+                                out.extend(sentence_targets(&sentence));
+                            }
+                        }
+                    }
+                } else {
+                    out.extend(found);
+                }
+            }
+            Clause::Text(sentence) => {
+                // "NHS England's guidance sets 32 objectives. They include 78% within
+                // four hours…": a report of national objectives goes on in "they".
+                let national = reports_national(&sentence);
+                let follows = national_before && FOLLOW_ON.is_match(&sentence.to_lowercase());
+                national_before = national || follows;
+                if !national && !follows {
+                    out.extend(sentence_targets(&sentence));
+                }
+            }
         }
     }
     out
@@ -127,7 +152,7 @@ fn clauses(text: &str) -> Vec<Clause> {
 /// four hours"), as a clause the bullet's own rules then read.
 fn text_clauses(line: &str) -> Vec<Clause> {
     let mut out = Vec::new();
-        let pieces = bullets(line);
+    let pieces = bullets(line);
     let lead_date = (pieces.len() > 1)
         .then(|| LEAD_IN.captures(pieces[0]))
         .flatten()
@@ -448,7 +473,7 @@ fn words_after(text: &str, at: usize, n: usize) -> Vec<String> {
 }
 
 static MONTH_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:st|nd|rd|th)?\s+(?:january|february|march|april|may|june|july|august|september|october|november|december)\b")
+    Regex::new(r"(?i)^(?:st|nd|rd|th)?\s+(?:january|february|march|april|may|june|july|august|september|october|november|december)\b")
         .expect("day pattern")
 });
 
@@ -574,14 +599,18 @@ fn role_of(text: &str, n: &Number, previous: Option<(Role, &Number, bool)>) -> (
     if matches!(first_after, "am" | "pm") || clock {
         return (Role::Skip, false);
     }
-        let rest = &text[n.end..];
+    let rest = &text[n.end..];
     // A day of the month ("on 19 March"), a range that defines who is counted ("0-19
     // service", "aged 25-84"), an age after "over" ("one in four will be over 65").
     let dash = |c: char| c == '-' || c == '–';
     let range_after = rest.starts_with(dash)
-        && rest.trim_start_matches(dash).starts_with(|c: char| c.is_ascii_digit());
+        && rest
+            .trim_start_matches(dash)
+            .starts_with(|c: char| c.is_ascii_digit());
     let range_before = raw_before.ends_with(dash)
-        && raw_before.trim_end_matches(dash).ends_with(|c: char| c.is_ascii_digit());
+        && raw_before
+            .trim_end_matches(dash)
+            .ends_with(|c: char| c.is_ascii_digit());
     if n.unit.is_empty() && (MONTH_AFTER.is_match(rest) || range_after || range_before) {
         return (Role::Skip, false);
     }
@@ -620,7 +649,7 @@ fn role_of(text: &str, n: &Number, previous: Option<(Role, &Number, bool)>) -> (
         .collect();
     let prev1 = near.first().copied().unwrap_or("");
     let prev2 = near.get(1).copied().unwrap_or("");
-        // "Year 6" is a school year; "in the same year 85%" is a value.
+    // "Year 6" is a school year; "in the same year 85%" is a value.
     let school_year = prev1 == "year" && raw_before.trim_end().ends_with("Year");
     if (NOT_VALUES.contains(&prev1) && (prev1 != "year" || school_year))
         || (prev1 == "of" && matches!(prev2, "our" | "score" | "bmi"))
@@ -668,7 +697,7 @@ fn role_of(text: &str, n: &Number, previous: Option<(Role, &Number, bool)>) -> (
         return (Role::Skip, false);
     }
 
-        // A restatement: "£48.5m, equivalent to 4.1% of our allocation".
+    // A restatement: "£48.5m, equivalent to 4.1% of our allocation".
     if prev1 == "to" && matches!(prev2, "equivalent" | "equal" | "equates") {
         return (Role::Skip, false);
     }
@@ -679,7 +708,8 @@ fn role_of(text: &str, n: &Number, previous: Option<(Role, &Number, bool)>) -> (
         return (Role::Target, false);
     }
     // The starting point.
-    let baseline_words = ["from",
+    let baseline_words = [
+        "from",
         "currently",
         "compared",
         "against",
@@ -726,9 +756,32 @@ fn paren_open(text: &str) -> bool {
 // Clauses that commit
 
 const CUES: [&str; 27] = [
-    "will", "shall", "target", "targets", "ambition", "ambitions", "aim", "aims", "aiming",
-    "goal", "goals", "commit", "commits", "commitment", "committed", "intend", "intends",
-    "want", "expect", "ensure", "trajectory", "kpi", "pledge", "pledged", "signed", "must",
+    "will",
+    "shall",
+    "target",
+    "targets",
+    "ambition",
+    "ambitions",
+    "aim",
+    "aims",
+    "aiming",
+    "goal",
+    "goals",
+    "commit",
+    "commits",
+    "commitment",
+    "committed",
+    "intend",
+    "intends",
+    "want",
+    "expect",
+    "ensure",
+    "trajectory",
+    "kpi",
+    "pledge",
+    "pledged",
+    "signed",
+    "must",
     "milestone",
 ];
 
@@ -797,6 +850,18 @@ const PAST: [&str; 30] = [
     "smoked",
 ];
 
+/// Whether a clause reports a national ambition without adopting it.
+fn reports_national(sentence: &str) -> bool {
+    let lower = sentence.to_lowercase();
+    NATIONAL_SUBJECT.is_match(&lower)
+        && !has_any(&words(sentence), &FIRST_PERSON)
+        && !contains_word(&lower, "our own")
+}
+
+static FOLLOW_ON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:they|these|this|it|those|which|such)\b").expect("follow-on pattern")
+});
+
 /// Who sets a national ambition: a clause naming one, with no "we" or "our", reports
 /// it rather than adopting it.
 static NATIONAL_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
@@ -815,11 +880,20 @@ fn words(text: &str) -> Vec<String> {
 fn is_past(words: &[String]) -> bool {
     // In a clause that commits, a participle ("the share spent on", "a care plan
     // recorded") is not a report; only a verb that says a target was met is.
-        let commits = has_any(
+    let commits = has_any(
         words,
         &[
-            "will", "shall", "aim", "ambition", "target", "goal", "trajectory", "commit",
-            "commits", "commitment", "aims",
+            "will",
+            "shall",
+            "aim",
+            "ambition",
+            "target",
+            "goal",
+            "trajectory",
+            "commit",
+            "commits",
+            "commitment",
+            "aims",
         ],
     );
     if has_any(words, &["previous", "former", "achieved", "exceeded"]) {
@@ -871,7 +945,7 @@ fn sentence_targets(sentence: &str) -> Vec<Target> {
     }
     if [
         "projected",
-                "forecast",
+        "forecast",
         "forecasts",
         "assumes",
         "assumption",
@@ -885,10 +959,7 @@ fn sentence_targets(sentence: &str) -> Vec<Target> {
     {
         return Vec::new();
     }
-        if NATIONAL_SUBJECT.is_match(&lower)
-        && !has_any(&all_words, &FIRST_PERSON)
-        && !contains_word(&lower, "our own")
-    {
+    if reports_national(sentence) {
         return Vec::new();
     }
 
@@ -900,12 +971,22 @@ fn sentence_targets(sentence: &str) -> Vec<Target> {
     numbers.sort_by_key(|n| n.start);
     let numbers = join_ratios(sentence, numbers);
 
+    // What has already happened, told in a clause inside a commitment ("the academy,
+    // which opened in September 2024 with 60 learners, …"): its numbers are context.
+    let told: Vec<(usize, usize)> = TOLD
+        .find_iter(&lower)
+        .map(|m| (m.start(), m.end()))
+        .collect();
     // Roles.
     let mut roles: Vec<Role> = Vec::with_capacity(numbers.len());
     let mut phone = Vec::with_capacity(numbers.len());
     for (i, n) in numbers.iter().enumerate() {
         let previous = i.checked_sub(1).map(|j| (roles[j], &numbers[j], phone[j]));
-        let (role, is_phone) = role_of(sentence, n, previous);
+        let (role, is_phone) = if told.iter().any(|(a, b)| n.start >= *a && n.end <= *b) {
+            (Role::Skip, false)
+        } else {
+            role_of(sentence, n, previous)
+        };
         roles.push(role);
         phone.push(is_phone);
     }
@@ -916,10 +997,12 @@ fn sentence_targets(sentence: &str) -> Vec<Target> {
     let mut baseline_year: Option<String> = None;
     let mut strong = false;
     for (di, d) in date_list.iter().enumerate() {
-        if d.day {
+        let before = words_before(sentence, d.start, 4);
+        // A day is a meeting or an event ("on 12 December 2024"), unless it is a
+        // deadline ("by 31 January 2025").
+        if d.day && !matches!(before.first().map(String::as_str), Some("by" | "before")) {
             continue;
         }
-        let before = words_before(sentence, d.start, 4);
         let b: Vec<&str> = before.iter().map(String::as_str).collect();
         let after = words_after(sentence, d.end, 2);
         let a1 = after.first().map(String::as_str).unwrap_or("");
@@ -993,6 +1076,10 @@ fn sentence_targets(sentence: &str) -> Vec<Target> {
             | ["from", ..] => {
                 baseline_year = Some(d.value.clone());
             }
+            // "for 2024 to 2034", "from 2023/24 to 2027/28": the period a document
+            // covers.
+            ["to", ..] if di > 0 && words(&sentence[date_list[di - 1].end..d.start]).len() <= 1 => {
+            }
             ["to", ..] | ["through", ..] | ["until", ..] | ["across", ..] | ["throughout", ..] => {
                 anchors.push((d.start, Anchor::Date(di)));
             }
@@ -1000,12 +1087,10 @@ fn sentence_targets(sentence: &str) -> Vec<Target> {
             ["and", _, "between", ..] => anchors.push((d.start, Anchor::Date(di))),
             // "in 2024/25", "in winter 2024/25", not opening the sentence ("In 2022, 19%
             // of adults smoked" is context).
-            ["in", ..] | [_, "in", ..] if words_before(sentence, d.start, 8).len() > 2 => {
-                if b[0] == "in"
-                    || matches!(b[0], "winter" | "summer" | "spring" | "autumn" | "year")
-                {
-                    anchors.push((d.start, Anchor::Date(di)));
-                }
+            ["in", ..] | ["winter" | "summer" | "spring" | "autumn" | "year", "in", ..]
+                if words_before(sentence, d.start, 8).len() > 2 =>
+            {
+                anchors.push((d.start, Anchor::Date(di)));
             }
             _ => {}
         }
@@ -1061,7 +1146,7 @@ fn sentence_targets(sentence: &str) -> Vec<Target> {
             }
         }
     }
-        // Where a clause marks its target ("to 24%", "by 25%"), the numbers around it that
+    // Where a clause marks its target ("to 24%", "by 25%"), the numbers around it that
     // nothing marks are context ("through 64 nurseries", "23 sports clubs"), unless a
     // date follows them closely ("78% by March 2025"); and what comes after a word of
     // means ("using", "through", "supported by") is how, not what.
@@ -1073,22 +1158,24 @@ fn sentence_targets(sentence: &str) -> Vec<Target> {
             let n = &numbers[i];
             if matches!(roles[i], Role::Target | Role::Unmarked) && n.start > means_at {
                 roles[i] = Role::Skip;
-                        } else if roles[i] == Role::Unmarked
+            } else if roles[i] == Role::Unmarked
                 && attached[i].is_none()
                 && !contains_word(&lower, "respectively")
             {
                 // Kept when a date anchor is its own: the next anchor comes before the
                 // next number, or the last anchor came just before it ("By March 2026,
                 // 75% …", "in the same year 85% …").
-                                let live = |j: &usize| matches!(roles[*j], Role::Target | Role::Unmarked);
+                let live = |j: &usize| matches!(roles[*j], Role::Target | Role::Unmarked);
                 let next_number = (i + 1..numbers.len())
                     .find(live)
                     .map_or(usize::MAX, |j| numbers[j].start);
                 let previous_number = (0..i).rev().find(live).map_or(0, |j| numbers[j].end);
                 let own_after = anchors.iter().any(|(p, _)| *p >= n.end && *p < next_number);
-                let own_before = anchors
-                    .iter()
-                    .any(|(p, _)| *p < n.start && *p >= previous_number);
+                let own_before = anchors.iter().any(|(p, _)| {
+                    *p < n.start
+                        && *p >= previous_number
+                        && words(&sentence[*p..n.start]).len() <= 4
+                });
                 if !own_after && !own_before {
                     roles[i] = Role::Skip;
                 }
@@ -1212,22 +1299,26 @@ fn sentence_targets(sentence: &str) -> Vec<Target> {
             }
         }
     }
-    if out
-        .iter()
-        .any(|t| !t.unit.is_empty() || t.target_value != 0.0)
-    {
-        return out;
-    }
-
-    // No number to reach: a word may say it ("halve", "eliminate", "net zero").
-    word_targets(
+    // A target in words: "halve", "by a third", "eliminate", "no one will wait",
+    // "net zero". Beside numbers it adds only a zero with a date of its own ("cut by 80%
+    // by 2032 and reach net zero by 2040"); "halve it, to 7,000" restates a number.
+    let words_said = word_targets(
         sentence,
         &lower,
         &anchors,
         &date_list,
         baseline.as_ref(),
         baseline_year,
-    )
+    );
+    if out.is_empty() {
+        return words_said;
+    }
+    for t in words_said {
+        if t.target_value == 0.0 && !out.iter().any(|o| o.target_date == t.target_date) {
+            out.push(t);
+        }
+    }
+    out
 }
 
 /// The first date anchor after byte `at`, else "the same period" as the last date,
@@ -1500,6 +1591,17 @@ fn word_targets(
     let date_after = |at: usize| resolve(anchors, dates, at, None, &[], &[]);
     let direction = direction_in(lower);
 
+    let mut out: Vec<Target> = Vec::new();
+    let mut push = |t: Option<Target>| {
+        if let Some(t) = t {
+            if !out
+                .iter()
+                .any(|o| o.target_value == t.target_value && o.target_date == t.target_date)
+            {
+                out.push(t);
+            }
+        }
+    };
     if let Some(m) = FRACTION.captures(lower) {
         let value = match &m[1] {
             "half" => 50.0,
@@ -1507,64 +1609,64 @@ fn word_targets(
             "two thirds" => 66.7,
             "a quarter" | "one quarter" => 25.0,
             "a fifth" | "one fifth" => 20.0,
-            "a tenth" | "one tenth" => 10.0,
-            _ => return Vec::new(),
+            _ => 10.0,
         };
         let up = direction == Some(Direction::Increase);
-        let unit = if up { "% increase" } else { "% reduction" };
-        let dir = if up {
-            Direction::Increase
+        let (unit, dir) = if up {
+            ("% increase", Direction::Increase)
         } else {
-            Direction::Decrease
+            ("% reduction", Direction::Decrease)
         };
-        return date_after(m.get(0).expect("match").end())
-            .map(|d| vec![target(value, unit, dir, d)])
-            .unwrap_or_default();
+        push(date_after(m.get(0).expect("match").end()).map(|d| target(value, unit, dir, d)));
     }
     if let Some(m) = HALVE.find(lower) {
-        return date_after(m.end())
-            .map(|d| vec![target(50.0, "% reduction", Direction::Decrease, d)])
-            .unwrap_or_default();
+        push(date_after(m.end()).map(|d| target(50.0, "% reduction", Direction::Decrease, d)));
     }
     if let Some(m) = DOUBLE.find(lower) {
-        return date_after(m.end())
-            .map(|d| vec![target(100.0, "% increase", Direction::Increase, d)])
-            .unwrap_or_default();
+        push(date_after(m.end()).map(|d| target(100.0, "% increase", Direction::Increase, d)));
     }
-    if contains_word(lower, "net zero") {
-        // One row per date: "net zero for the emissions we control by 2040, and for
-        // those we can influence by 2045".
-        return anchors
-            .iter()
-            .filter_map(|(_, a)| match a {
-                Anchor::Date(d) => Some(dates[*d].value.clone()),
-                Anchor::Same => None,
-            })
-            .map(|d| target(0.0, "tCO2e", Direction::Decrease, d))
-            .collect();
+    if let Some(m) = NET_ZERO.find(lower) {
+        // One row per date after it: "net zero for the emissions we control by 2040,
+        // and for those we can influence by 2045".
+        for (p, a) in anchors {
+            if let (Anchor::Date(d), true) = (a, *p >= m.end()) {
+                push(Some(target(
+                    0.0,
+                    "tCO2e",
+                    Direction::Decrease,
+                    dates[*d].value.clone(),
+                )));
+            }
+        }
     }
     // One row per zero and date: "No one will wait longer than 65 weeks by September
     // 2024, and we will eliminate waits of over 52 weeks by March 2025".
-    let mut out: Vec<Target> = Vec::new();
     for m in ZERO.captures_iter(lower) {
         let noun = m.name("noun").map_or("", |n| n.as_str());
+        if matches!(noun, "of" | "to" | "up" | "in") {
+            continue; // "by the end of 2027"
+        }
         let unit = if lower.contains("deficit") || baseline.is_some_and(|b| b.unit == "£") {
             "£".to_string()
         } else {
             noun.to_string()
         };
         let date = date_after(m.get(0).expect("match").end()).or_else(|| date_after(0));
-        if let Some(d) = date {
-            if !out.iter().any(|t| t.target_date == d) {
-                out.push(target(0.0, &unit, Direction::Decrease, d));
-            }
-        }
+        push(date.map(|d| target(0.0, &unit, Direction::Decrease, d)));
     }
     out
 }
 
+static NET_ZERO: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\bnet[\s-]zero\b").expect("net zero pattern"));
+
 /// A forecast, not a commitment: "if current trends continue", "is expected to
 /// double", "is set to rise".
+static TOLD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\b(?:which|that|who)\s+(?:opened|started|began|was|were|has\s+been|have\s+been|had)|,\s+(?:installed|opened|introduced|launched|established|completed|set\s+up))\b[^,;—–()]*")
+        .expect("told pattern")
+});
+
 /// Words that introduce the means to a target, after which numbers are context.
 static MEANS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?:using|through|supported\s+by|via|with\s+(?:a|an|the)\b|including|funded\s+by|backed\s+by)")
@@ -1586,10 +1688,11 @@ static DOUBLE: LazyLock<Regex> =
 static ZERO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)\b(?:
-            (?:eliminate|eliminating|end)\s+(?:all\s+|new\s+|the\s+)?(?P<noun>[\p{L}-]+)
+            (?:eliminate|eliminating|end|ending)\s+(?:all\s+|new\s+|the\s+)?(?P<noun>[\p{L}-]+)
           | to\s+zero
+          | no\s+deficit
           | close\s+(?:the\s+)?[\p{L}'’\s]*?(?:deficit|gap)
-          | no\s+(?:one|child|children|patient|patients|person|people|family|families|adult|adults|resident|residents|never\s+events|[\p{L}-]+\s+will)
+          | no\s+(?:one|child|children|patient|patients|person|people|family|families|adult|adults|resident|residents|never\s+events|[\p{L}-]+\s+(?:will|takes?|waits?|should|is|are|longer|more|over))
           | none\b
         )",
     )
@@ -1615,6 +1718,13 @@ fn table_row(cells: &[String], header: Option<&[String]>) -> Vec<Target> {
         // "2023/24: 95%", or a header's period above "95%", or the label, value and
         // date in one cell: "Target 6% by 2026", "Baseline 11.2% (2022/23)".
         let (head, body) = match cell.split_once(':') {
+            // "30 Source: …" under a header is the value 30 and a note.
+            Some(_)
+                if !above.is_empty()
+                    && cell.trim_start().starts_with(|c: char| c.is_ascii_digit()) =>
+            {
+                (above, cell.trim().to_string())
+            }
             Some((h, b)) if !above.is_empty() => (format!("{above} {h}"), b.trim().to_string()),
             Some((h, b)) => (h.trim().to_string(), b.trim().to_string()),
             None if !above.is_empty() => (above, cell.trim().to_string()),
@@ -1802,7 +1912,11 @@ mod tests {
     /// ≥ 0.90 on value and date, on each.
     #[test]
     fn written_target_sentences() {
-        for name in ["targets.jsonl", "targets_writer2.jsonl"] {
+        for name in [
+            "targets.jsonl",
+            "targets_writer2.jsonl",
+            "targets_writer3.jsonl",
+        ] {
             check_written(name);
         }
     }
