@@ -53,9 +53,17 @@ pub struct CoverageRow {
     /// Highest score of any passage of this ICS and kind on the label.
     pub max_score: f32,
     pub present: bool,
-    /// Labelled passages, strongest first (at most [`EVIDENCE_PER_CELL`]).
+        /// Labelled passages, strongest first (at most [`EVIDENCE_PER_CELL`]).
     pub evidence: Vec<String>,
+    /// In an absent cell, the highest-scoring passages the label did not reach (at
+    /// most [`NEAR_MISSES`]): where a reader looks first for a theme that was missed.
+    pub near_miss: Vec<String>,
+    /// For a facet, the theme it refines (`wider_determinants`, `access`).
+    pub parent: Option<String>,
 }
+
+/// Near misses kept per absent cell.
+pub const NEAR_MISSES: usize = 3;
 
 /// National figures for one label and kind: "5 of 8 strategies".
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -172,7 +180,27 @@ pub fn aggregate(
                     .total_cmp(&passages[a].scores[l])
                     .then(a.cmp(&b))
             });
-            let total = members.len();
+                        let total = members.len();
+            let present = !labelled.is_empty() && labelled.len() >= presence.min_passages;
+            let near_miss = if present {
+                Vec::new()
+            } else {
+                let mut under: Vec<usize> = members
+                    .iter()
+                    .copied()
+                    .filter(|&i| !passages[i].labels[l] && passages[i].scores[l] > 0.0)
+                    .collect();
+                under.sort_by(|&a, &b| {
+                    passages[b].scores[l]
+                        .total_cmp(&passages[a].scores[l])
+                        .then(a.cmp(&b))
+                });
+                under
+                    .iter()
+                    .take(NEAR_MISSES)
+                    .map(|&i| passages[i].id.to_string())
+                    .collect()
+            };
             coverage.push(CoverageRow {
                 ics: ics.clone(),
                 kind: *kind,
@@ -188,12 +216,14 @@ pub fn aggregate(
                     .iter()
                     .map(|&i| passages[i].scores[l])
                     .fold(f32::NAN, f32::max),
-                present: !labelled.is_empty() && labelled.len() >= presence.min_passages,
+                                present,
                 evidence: labelled
                     .iter()
                     .take(EVIDENCE_PER_CELL)
                     .map(|&i| passages[i].id.to_string())
                     .collect(),
+                near_miss,
+                parent: None,
             });
         }
     }
@@ -337,8 +367,11 @@ mod tests {
         assert!(a_housing.present);
         assert_eq!(a_housing.evidence, ["a1", "a2"]);
         assert_eq!(a_housing.max_score, 0.9);
-        let a_access = cell("A", DocKind::Strategy, "access");
+                let a_access = cell("A", DocKind::Strategy, "access");
         assert!(!a_access.present, "one passage is below the rule");
+        // Its near misses: the unlabelled passages by score (a3 0.3, a1 0.1).
+        assert_eq!(a_access.near_miss, ["a3", "a1"]);
+        assert!(a_housing.near_miss.is_empty(), "a present cell has none");
         let jfp_access = cell("A", DocKind::Jfp, "access");
         assert_eq!(jfp_access.evidence, ["a5", "a4"], "strongest first");
         assert!(!cell("B", DocKind::Strategy, "housing").present);

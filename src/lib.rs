@@ -15,6 +15,7 @@ pub mod diff;
 pub mod embed;
 pub mod error;
 pub mod eval;
+pub mod honest;
 pub mod ingest;
 pub mod jsonl;
 pub mod kpis;
