@@ -58,8 +58,11 @@ pub struct CoverageRow {
     /// In an absent cell, the highest-scoring passages the label did not reach (at
     /// most [`NEAR_MISSES`]): where a reader looks first for a theme that was missed.
     pub near_miss: Vec<String>,
-    /// For a facet, the theme it refines (`wider_determinants`, `access`).
+        /// For a facet, the theme it refines (`wider_determinants`, `access`).
     pub parent: Option<String>,
+    /// The share corrected for the classifier's measured errors, and the chances that
+    /// an absent cell is a miss or a present one a mistake ([`crate::honest`]).
+    pub honest: crate::honest::Honest,
 }
 
 /// Near misses kept per absent cell.
@@ -74,8 +77,11 @@ pub struct NationalRow {
     pub present: usize,
     /// Systems with a document of this kind.
     pub systems: usize,
-    /// Labelled passages over all those documents.
+        /// Labelled passages over all those documents.
     pub passages: usize,
+    /// The 95% interval of `present` given the classifier's measured errors, when
+    /// they are known ([`crate::honest`]).
+    pub interval: Option<crate::honest::NationalInterval>,
 }
 
 impl NationalRow {
@@ -137,6 +143,9 @@ pub struct Coverage {
     pub coverage: Vec<CoverageRow>,
     pub national: Vec<NationalRow>,
     pub alignment: Vec<AlignmentRow>,
+    /// Rows for the facets ([`crate::facets`]), each with its parent theme.
+    pub facets: Vec<CoverageRow>,
+    pub facet_national: Vec<NationalRow>,
 }
 
 /// Pairs compared for alignment, the plan that comes first in the planning cycle
@@ -222,18 +231,21 @@ pub fn aggregate(
                     .take(EVIDENCE_PER_CELL)
                     .map(|&i| passages[i].id.to_string())
                     .collect(),
-                near_miss,
+                                near_miss,
                 parent: None,
+                honest: Default::default(),
             });
         }
     }
 
     let national = national(labels, &coverage);
     let alignment = alignment(labels, &coverage);
-    Coverage {
+        Coverage {
         coverage,
         national,
         alignment,
+        facets: Vec::new(),
+        facet_national: Vec::new(),
     }
 }
 
@@ -251,7 +263,8 @@ fn national(labels: &[String], coverage: &[CoverageRow]) -> Vec<NationalRow> {
                 kind,
                 present: rows.iter().filter(|r| r.present).count(),
                 systems: rows.len(),
-                passages: rows.iter().map(|r| r.passages).sum(),
+                                passages: rows.iter().map(|r| r.passages).sum(),
+                interval: None,
             });
         }
     }

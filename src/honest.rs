@@ -157,6 +157,18 @@ fn median(mut v: Vec<f64>) -> f64 {
     }
 }
 
+/// Fills every cell's [`CoverageRow::honest`] and every national row's
+/// [`NationalRow::interval`] from `rates` (see [`adjust`]).
+pub fn apply(rows: &mut [CoverageRow], national: &mut [NationalRow], rates: &Rates, presence: Presence) {
+    let (honest, intervals) = adjust(rows, national, rates, presence);
+    for (row, h) in rows.iter_mut().zip(honest) {
+        row.honest = h;
+    }
+    for (row, i) in national.iter_mut().zip(intervals) {
+        row.interval = i;
+    }
+}
+
 /// Every cell's honest readings (in `rows` order), and every national row's interval
 /// (in `national` order). Cells of a label the rates do not cover get nothing. The
 /// same rows and rates always give the same figures (the bootstrap is seeded).
@@ -317,8 +329,9 @@ mod tests {
             max_score: 0.9,
             present,
             evidence: Vec::new(),
-            near_miss: Vec::new(),
+                        near_miss: Vec::new(),
             parent: None,
+            honest: Honest::default(),
         }
     }
 
@@ -363,9 +376,10 @@ mod tests {
         let national = vec![NationalRow {
             label: "housing".into(),
             kind: DocKind::Strategy,
-            present: 2,
+                        present: 2,
             systems: 3,
             passages: 8,
+            interval: None,
         }];
         let presence = Presence { min_passages: 2 };
         let (h, n) = adjust(&rows, &national, &rates(), presence);

@@ -129,8 +129,10 @@ fn clauses(text: &str) -> Vec<Clause> {
             out.extend(text_clauses(line));
             continue;
         }
-        for row in ROW_BREAK.split(line) {
+                for row in ROW_BREAK.split(line) {
             let row = row.trim().trim_end_matches('.');
+            // "| A | B |": the bars at the ends open and close the row, they hold no cell.
+            let row = row.trim_start_matches('|').trim_end_matches('|');
             let cells: Vec<String> = row.split('|').map(|c| c.trim().to_string()).collect();
             if cells.len() < 2 {
                 out.extend(text_clauses(row));
@@ -599,7 +601,15 @@ fn role_of(text: &str, n: &Number, previous: Option<(Role, &Number, bool)>) -> (
     if matches!(first_after, "am" | "pm") || clock {
         return (Role::Skip, false);
     }
-    let rest = &text[n.end..];
+        let rest = &text[n.end..];
+    // A compound that names what is measured: "the 18-week standard", "a 12-month
+    // programme".
+    if n.unit.is_empty()
+        && rest.starts_with('-')
+        && rest[1..].starts_with(|c: char| c.is_alphabetic())
+    {
+        return (Role::Skip, false);
+    }
     // A day of the month ("on 19 March"), a range that defines who is counted ("0-19
     // service", "aged 25-84"), an age after "over" ("one in four will be over 65").
     let dash = |c: char| c == '-' || c == '–';
@@ -741,7 +751,12 @@ fn role_of(text: &str, n: &Number, previous: Option<(Role, &Number, bool)>) -> (
         "to", "below", "above", "reach", "reaches", "than", "least", "by", "for", "ensure",
         "expect", "want", "see", "deliver", "achieve", "of", "a", "under", "zero",
     ];
-    if target_words.contains(&prev1) {
+        // "a 30% reduction" marks a change; "apply a 10% weighting" does not.
+    let change_noun = matches!(
+        first_after,
+        "reduction" | "cut" | "increase" | "rise" | "fall" | "decrease" | "drop"
+    );
+    if target_words.contains(&prev1) && (prev1 != "a" || change_noun) {
         return (Role::Target, false);
     }
     (Role::Unmarked, false)
@@ -1087,6 +1102,8 @@ fn sentence_targets(sentence: &str) -> Vec<Target> {
             ["and", _, "between", ..] => anchors.push((d.start, Anchor::Date(di))),
             // "in 2024/25", "in winter 2024/25", not opening the sentence ("In 2022, 19%
             // of adults smoked" is context).
+                        // "than in 2023/24" compares; it sets no date.
+            ["in", "than", ..] => {}
             ["in", ..] | ["winter" | "summer" | "spring" | "autumn" | "year", "in", ..]
                 if words_before(sentence, d.start, 8).len() > 2 =>
             {

@@ -15,6 +15,7 @@ pub mod diff;
 pub mod embed;
 pub mod error;
 pub mod eval;
+pub mod facets;
 pub mod honest;
 pub mod ingest;
 pub mod jsonl;

@@ -133,8 +133,27 @@ pub struct Built {
 /// Makes a classifier of `kind` with an encoder already loaded (needed for `linear`
 /// and `prototype`), and what reports record of it. Refuses one whose labels differ
 /// from the taxonomy's.
-pub fn make_classifier(
-    kind: Kind,
+/// The error rates measured for a head (`rates.json` beside it, written by `planthemes
+/// eval --rates`), when it has them.
+pub fn read_rates(dir: &Path) -> anyhow::Result<Option<crate::honest::Rates>> {
+    use anyhow::Context;
+    let path = dir.join(crate::honest::RATES_FILE);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("{}: cannot read the head's error rates", path.display()))?;
+    let rates = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{}: not a rates file (planthemes eval --rates writes one); remove it or \
+             measure again",
+            path.display()
+        )
+    })?;
+    Ok(Some(rates))
+}
+
+pub fn make_classifier(kind: Kind,
     head: Option<&Path>,
     prototype_threshold: f32,
     taxonomy: &Taxonomy,
@@ -146,11 +165,12 @@ pub fn make_classifier(
     use crate::classify::{KeywordClassifier, LinearClassifier, PrototypeClassifier};
     use crate::report::ClassifierInfo;
 
-    let info = |name: &str, head: Option<String>, dev_metrics| ClassifierInfo {
+        let info = |name: &str, head: Option<String>, dev_metrics| ClassifierInfo {
         name: name.to_string(),
         kind: kind_name(kind).to_string(),
         head,
         dev_metrics,
+        rates: None,
     };
     let needs = || {
         encoder.ok_or_else(|| {
@@ -178,9 +198,10 @@ pub fn make_classifier(
             let encoder = needs()?;
             let linear =
                 LinearClassifier::load(&dir, taxonomy, encoder.id(), encoder.extra_layers())?;
-            let info = ClassifierInfo {
+                        let info = ClassifierInfo {
                 // The head's own kind: `linear`, or `mlp` with a hidden layer.
                 kind: linear.meta().kind.clone(),
+                rates: read_rates(&dir)?,
                 ..info(
                     linear.name(),
                     Some(dir.display().to_string()),

@@ -88,6 +88,14 @@ pub struct EvalArgs {
     #[arg(long, value_name = "FILE", visible_alias = "out")]
     predictions: Option<PathBuf>,
 
+        /// Also write the first classifier's per-label confusion counts (tp, fp, fn, tn) as
+    /// a rates file. Put it beside a head as `rates.json` and every run with that head
+    /// corrects its coverage for the errors measured here (coverage.csv `share_adj`,
+    /// `p_missed`; see README). Measure on held-out hand-labelled text like the text
+    /// the runs will read.
+    #[arg(long, value_name = "FILE")]
+    rates: Option<PathBuf>,
+
     #[command(flatten)]
     encoder: EncoderArgs,
 
@@ -211,6 +219,40 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
                     *decision &= example.themes.contains(&label.group);
                 }
             }
+        }
+                if let (Some(path), true) = (&args.rates, results.is_empty()) {
+            let rates = crate::honest::Rates {
+                measured_on: shown(data),
+                classifier: classifier.name().to_string(),
+                labels: classifier
+                    .labels()
+                    .iter()
+                    .enumerate()
+                    .map(|(l, id)| {
+                        let mut r = crate::honest::LabelRates::default();
+                        for (g, p) in gold.iter().zip(&predicted) {
+                            match (g[l], p[l]) {
+                                (true, true) => r.tp += 1,
+                                (false, true) => r.fp += 1,
+                                (true, false) => r.fn_ += 1,
+                                (false, false) => r.tn += 1,
+                            }
+                        }
+                        (id.clone(), r)
+                    })
+                    .collect(),
+            };
+            write_atomic(path, |w| {
+                serde_json::to_writer_pretty(&mut *w, &rates)?;
+                w.write_all(b"\n")
+            })
+            .with_context(|| format!("cannot write rates to {}", path.display()))?;
+            eprintln!(
+                "eval: wrote {}'s per-label error counts on {} passages to {}",
+                classifier.name(),
+                examples.len(),
+                path.display()
+            );
         }
         if args.predictions.is_some() {
             let ids = classifier.labels();

@@ -59,9 +59,13 @@ pub struct PassageRecord {
     /// a commitment head; its strength is the highest.
     #[serde(default)]
     pub commitment: Vec<String>,
-    /// The commitment head's score per flag.
+        /// The commitment head's score per flag.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub commitment_scores: BTreeMap<String, f32>,
+    /// Its facets (`housing` … `hypertension`): given only under a theme it is coded
+    /// with (after review), so derived anew by every rebuild.
+    #[serde(default)]
+    pub facets: Vec<String>,
 }
 
 fn first() -> u32 {
@@ -174,9 +178,13 @@ pub struct ClassifierInfo {
     pub kind: String,
     /// The head folder, for `linear`.
     pub head: Option<String>,
-    /// What the head measured when it was trained: on dev data, or out-of-fold for a
+        /// What the head measured when it was trained: on dev data, or out-of-fold for a
     /// bagged head (`scores`).
     pub dev_metrics: Option<DevMetrics>,
+    /// Its per-label error rates measured on hand-labelled passages (`rates.json`
+    /// beside the head), from which coverage's honest columns come.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rates: Option<crate::honest::Rates>,
 }
 
 /// What the embedding cache did in a run.
@@ -267,9 +275,10 @@ impl RunRecord {
 /// The output files, in the order they are written. `passages.jsonl` first and
 /// `report.json` last, so that a run killed while writing leaves either the old
 /// record or a complete new one.
-pub const OUTPUTS: [&str; 10] = [
+pub const OUTPUTS: [&str; 11] = [
     "passages.jsonl",
     "coverage.csv",
+    "kpis.csv",
     "evidence.csv",
     "evidence.xlsx",
     "summary.csv",
@@ -359,7 +368,11 @@ pub fn write_outputs(
     std::fs::create_dir_all(dir)?;
     remove_partials(dir)?;
     let reviews = crate::review::Reviews::read(dir).map_err(io::Error::other)?;
-    let (passages, summary) = reviews.annotate(&record.labels, passages.to_vec());
+        let (mut passages, summary) = reviews.annotate(&record.labels, passages.to_vec());
+    let facets = crate::facets::Facets::builtin().map_err(io::Error::other)?;
+    for p in &mut passages {
+        p.facets = facets.of(&p.text, p.coded());
+    }
     let passages = &passages[..];
     record.review = (!reviews.is_empty()).then_some(summary);
     let coverage = coverage_of(record, passages);
@@ -383,12 +396,19 @@ pub fn write_outputs(
             "share",
             "present",
             "max_score",
-            "evidence",
+                        "evidence",
             "strongest",
             "targets",
+            "parent",
+            "share_adj",
+            "share_adj_low",
+            "share_adj_high",
+            "p_missed",
+            "p_false",
+            "near_miss",
         ])?;
         let firmness = commitment_by_cell(record, passages);
-        for r in &coverage.coverage {
+        for r in coverage.coverage.iter().chain(&coverage.facets) {
             let (strongest, targets) =
                 match firmness.get(&(r.ics.as_str(), r.kind, r.label.as_str())) {
                     Some((s, t)) => (s.to_string(), t.to_string()),
@@ -404,9 +424,37 @@ pub fn write_outputs(
                 &format!("{:.4}", r.share),
                 if r.present { "true" } else { "false" },
                 &fmt_score(r.max_score),
-                &r.evidence.join(";"),
+                                &r.evidence.join(";"),
                 &strongest,
                 &targets,
+                r.parent.as_deref().unwrap_or(""),
+                &fmt_opt(r.honest.share_adj),
+                &fmt_opt(r.honest.share_adj_low),
+                &fmt_opt(r.honest.share_adj_high),
+                &fmt_opt(r.honest.p_missed),
+                &fmt_opt(r.honest.p_false),
+                &r.near_miss.join(";"),
+            ])?;
+        }
+        out.flush()
+    })?;
+        write_atomic(&dir.join("kpis.csv"), |w| {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record(KPI_COLUMNS)?;
+        for (p, t) in kpis(passages) {
+            out.write_record([
+                p.id.as_str(),
+                &p.ics,
+                p.kind.as_str(),
+                &t.indicator,
+                &t.baseline_value.map(fmt_number).unwrap_or_default(),
+                t.baseline_year.as_deref().unwrap_or(""),
+                &fmt_number(t.target_value),
+                &t.unit,
+                &t.target_date,
+                t.direction.as_str(),
+                &t.sentence,
+                &p.citation(),
             ])?;
         }
         out.flush()
@@ -426,12 +474,23 @@ pub fn write_outputs(
             "present",
             "systems",
             "share",
-            "passages",
+                        "passages",
             "statement",
+            "present_low",
+            "present_high",
+            "parent",
         ])?;
-        for r in &coverage.national {
-            let group = record.group_of(&r.label);
+        for (r, parent) in coverage
+            .national
+            .iter()
+            .map(|r| (r, ""))
+            .chain(coverage.facet_national.iter().map(|r| (r, facet_parent(&coverage, &r.label))))
+        {
+            let group = if parent.is_empty() { record.group_of(&r.label) } else { "facet" };
             let share = r.share();
+            let (low, high) = r.interval.map_or((String::new(), String::new()), |i| {
+                (i.present_low.to_string(), i.present_high.to_string())
+            });
             out.write_record([
                 r.label.as_str(),
                 group,
@@ -440,7 +499,10 @@ pub fn write_outputs(
                 &r.systems.to_string(),
                 &format!("{share:.4}"),
                 &r.passages.to_string(),
-                &format!("{} of {} {}", r.present, r.systems, r.kind.plural()),
+                                &statement(r),
+                &low,
+                &high,
+                parent,
             ])?;
         }
         out.flush()
@@ -552,7 +614,7 @@ pub fn commitment_by_cell<'a>(
     for p in passages {
         let s = strength(&p.commitment);
         let target = p.commitment.iter().any(|f| f == "target");
-        for label in p.coded() {
+                for label in p.coded().iter().chain(&p.facets) {
             let cell = out
                 .entry((p.ics.as_str(), p.kind, label.as_str()))
                 .or_insert(("none", 0));
@@ -563,6 +625,59 @@ pub fn commitment_by_cell<'a>(
         }
     }
     out
+}
+
+/// The columns of `kpis.csv`: one row per quantified target ([`crate::kpis`]).
+pub const KPI_COLUMNS: [&str; 12] = [
+    "passage",
+    "ics",
+    "kind",
+    "indicator",
+    "baseline_value",
+    "baseline_year",
+    "target_value",
+    "unit",
+    "target_date",
+    "direction",
+    "sentence",
+    "citation",
+];
+
+/// Every quantified target in a run's passages, in passage order.
+pub fn kpis(passages: &[PassageRecord]) -> Vec<(&PassageRecord, crate::kpis::Target)> {
+    passages
+        .iter()
+        .flat_map(|p| crate::kpis::extract(&p.text).into_iter().map(move |t| (p, t)))
+        .collect()
+}
+
+/// "5 of 8 strategies", with the interval when it is known: "5 of 8 strategies (95%
+/// interval 4–7)".
+fn statement(r: &NationalRow) -> String {
+    let base = format!("{} of {} {}", r.present, r.systems, r.kind.plural());
+    match r.interval {
+        Some(i) => format!("{base} (95% interval {}–{})", i.present_low, i.present_high),
+        None => base,
+    }
+}
+
+fn facet_parent<'a>(coverage: &'a Coverage, facet: &str) -> &'a str {
+    coverage
+        .facets
+        .iter()
+        .find(|r| r.label == facet)
+        .and_then(|r| r.parent.as_deref())
+        .unwrap_or("")
+}
+
+fn fmt_opt(x: Option<f64>) -> String {
+    x.map(|v| format!("{v:.4}")).unwrap_or_default()
+}
+
+/// A number as a plain decimal: 6200000, 33.3, 0.
+fn fmt_number(x: f64) -> String {
+    let s = format!("{x:.6}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// Aggregates a run's passages with its record's presence rule.
@@ -592,12 +707,53 @@ pub fn coverage_of(record: &RunRecord, passages: &[PassageRecord]) -> Coverage {
             labels: &decisions[i],
         })
         .collect();
-    let documents: Vec<(String, DocKind)> = record
+        let documents: Vec<(String, DocKind)> = record
         .documents
         .iter()
         .map(|d| (d.ics.clone(), d.kind))
         .collect();
-    aggregate(&labels, &coded, &documents, record.presence)
+    let mut coverage = aggregate(&labels, &coded, &documents, record.presence);
+    if let Some(rates) = &record.classifier.rates {
+        crate::honest::apply(&mut coverage.coverage, &mut coverage.national, rates, record.presence);
+    }
+
+    // Facets: scored by their keyword hits, decided within the coded parent.
+    if let Ok(facets) = crate::facets::Facets::builtin() {
+        let ids: Vec<String> = facets.ids().into_iter().map(String::from).collect();
+        let parents: Vec<String> = facets.parents().into_iter().map(String::from).collect();
+        let hits: Vec<Vec<f32>> = passages.iter().map(|p| facets.hits(&p.text)).collect();
+        let decisions: Vec<Vec<bool>> = passages
+            .iter()
+            .map(|p| ids.iter().map(|f| p.facets.contains(f)).collect())
+            .collect();
+        let coded: Vec<Coded<'_>> = passages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| Coded {
+                id: &p.id,
+                ics: &p.ics,
+                kind: p.kind,
+                scores: &hits[i],
+                labels: &decisions[i],
+            })
+            .collect();
+        let mut by_facet = aggregate(&ids, &coded, &documents, record.presence);
+        for row in &mut by_facet.coverage {
+            let at = ids.iter().position(|f| *f == row.label).expect("a facet id");
+            row.parent = Some(parents[at].clone());
+        }
+        if let Some(rates) = crate::facets::Facets::rates() {
+            crate::honest::apply(
+                &mut by_facet.coverage,
+                &mut by_facet.national,
+                &rates,
+                record.presence,
+            );
+        }
+        coverage.facets = by_facet.coverage;
+        coverage.facet_national = by_facet.national;
+    }
+    coverage
 }
 
 /// Reads a finished run: its record and passages.
@@ -671,8 +827,9 @@ mod tests {
             classifier: ClassifierInfo {
                 name: "keyword".into(),
                 kind: "keyword".into(),
-                head: None,
+                                head: None,
                 dev_metrics: None,
+                rates: None,
             },
             taxonomy: "t".into(),
             taxonomy_hash: "h".into(),
@@ -731,8 +888,9 @@ mod tests {
             scores: [("housing".into(), score_housing), ("access".into(), 0.1)].into(),
             labels: Vec::new(),
             reviewed: None,
-            commitment: Vec::new(),
+                        commitment: Vec::new(),
             commitment_scores: BTreeMap::new(),
+            facets: Vec::new(),
         }
     }
 
