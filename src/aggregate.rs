@@ -53,12 +53,12 @@ pub struct CoverageRow {
     /// Highest score of any passage of this ICS and kind on the label.
     pub max_score: f32,
     pub present: bool,
-        /// Labelled passages, strongest first (at most [`EVIDENCE_PER_CELL`]).
+    /// Labelled passages, strongest first (at most [`EVIDENCE_PER_CELL`]).
     pub evidence: Vec<String>,
     /// In an absent cell, the highest-scoring passages the label did not reach (at
     /// most [`NEAR_MISSES`]): where a reader looks first for a theme that was missed.
     pub near_miss: Vec<String>,
-        /// For a facet, the theme it refines (`wider_determinants`, `access`).
+    /// For a facet, the theme it refines (`wider_determinants`, `access`).
     pub parent: Option<String>,
     /// The share corrected for the classifier's measured errors, and the chances that
     /// an absent cell is a miss or a present one a mistake ([`crate::honest`]).
@@ -77,7 +77,7 @@ pub struct NationalRow {
     pub present: usize,
     /// Systems with a document of this kind.
     pub systems: usize,
-        /// Labelled passages over all those documents.
+    /// Labelled passages over all those documents.
     pub passages: usize,
     /// The 95% interval of `present` given the classifier's measured errors, when
     /// they are known ([`crate::honest`]).
@@ -189,7 +189,7 @@ pub fn aggregate(
                     .total_cmp(&passages[a].scores[l])
                     .then(a.cmp(&b))
             });
-                        let total = members.len();
+            let total = members.len();
             let present = !labelled.is_empty() && labelled.len() >= presence.min_passages;
             let near_miss = if present {
                 Vec::new()
@@ -225,13 +225,13 @@ pub fn aggregate(
                     .iter()
                     .map(|&i| passages[i].scores[l])
                     .fold(f32::NAN, f32::max),
-                                present,
+                present,
                 evidence: labelled
                     .iter()
                     .take(EVIDENCE_PER_CELL)
                     .map(|&i| passages[i].id.to_string())
                     .collect(),
-                                near_miss,
+                near_miss,
                 parent: None,
                 honest: Default::default(),
             });
@@ -240,7 +240,7 @@ pub fn aggregate(
 
     let national = national(labels, &coverage);
     let alignment = alignment(labels, &coverage);
-        Coverage {
+    Coverage {
         coverage,
         national,
         alignment,
@@ -263,7 +263,7 @@ fn national(labels: &[String], coverage: &[CoverageRow]) -> Vec<NationalRow> {
                 kind,
                 present: rows.iter().filter(|r| r.present).count(),
                 systems: rows.len(),
-                                passages: rows.iter().map(|r| r.passages).sum(),
+                passages: rows.iter().map(|r| r.passages).sum(),
                 interval: None,
             });
         }
@@ -380,7 +380,7 @@ mod tests {
         assert!(a_housing.present);
         assert_eq!(a_housing.evidence, ["a1", "a2"]);
         assert_eq!(a_housing.max_score, 0.9);
-                let a_access = cell("A", DocKind::Strategy, "access");
+        let a_access = cell("A", DocKind::Strategy, "access");
         assert!(!a_access.present, "one passage is below the rule");
         // Its near misses: the unlabelled passages by score (a3 0.3, a1 0.1).
         assert_eq!(a_access.near_miss, ["a3", "a1"]);

@@ -56,7 +56,11 @@ impl Facets {
 
     /// The parent theme of each facet, in order.
     pub fn parents(&self) -> Vec<&str> {
-        self.taxonomy.labels.iter().map(|l| l.group.as_str()).collect()
+        self.taxonomy
+            .labels
+            .iter()
+            .map(|l| l.group.as_str())
+            .collect()
     }
 
     /// Keywords found per facet (the facet's score), whatever the passage's themes.

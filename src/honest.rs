@@ -159,7 +159,12 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 /// Fills every cell's [`CoverageRow::honest`] and every national row's
 /// [`NationalRow::interval`] from `rates` (see [`adjust`]).
-pub fn apply(rows: &mut [CoverageRow], national: &mut [NationalRow], rates: &Rates, presence: Presence) {
+pub fn apply(
+    rows: &mut [CoverageRow],
+    national: &mut [NationalRow],
+    rates: &Rates,
+    presence: Presence,
+) {
     let (honest, intervals) = adjust(rows, national, rates, presence);
     for (row, h) in rows.iter_mut().zip(honest) {
         row.honest = h;
@@ -197,7 +202,13 @@ pub fn adjust(
         draws.insert(
             label,
             (0..RESAMPLES)
-                .map(|_| (se.sample(&mut rng), sp.sample(&mut rng), pr.sample(&mut rng)))
+                .map(|_| {
+                    (
+                        se.sample(&mut rng),
+                        sp.sample(&mut rng),
+                        pr.sample(&mut rng),
+                    )
+                })
                 .collect(),
         );
     }
@@ -219,7 +230,9 @@ pub fn adjust(
         );
         let k = expected_carriers(row, typical(row), presence);
         let mut h = Honest {
-            share_adj: (row.total > 0).then(|| rogan_gladen(row.share, se, sp)).flatten(),
+            share_adj: (row.total > 0)
+                .then(|| rogan_gladen(row.share, se, sp))
+                .flatten(),
             ..Honest::default()
         };
         if row.total > 0 {
@@ -245,7 +258,7 @@ pub fn adjust(
                 0.0
             } else if row.present {
                 1.0 - p_below(row.passages, pr_b, m)
-                        } else {
+            } else {
                 // Bayes: missed (p_missed) and there, against absent and truly absent,
                 // with the share of systems whose documents of this kind have it as
                 // the prior.
@@ -298,7 +311,9 @@ fn prior_present(rows: &[CoverageRow], row: &CoverageRow) -> f64 {
     let cells = rows
         .iter()
         .filter(|r| r.label == row.label && r.kind == row.kind && r.total > 0);
-    let (n, present) = cells.fold((0usize, 0usize), |(n, p), r| (n + 1, p + usize::from(r.present)));
+    let (n, present) = cells.fold((0usize, 0usize), |(n, p), r| {
+        (n + 1, p + usize::from(r.present))
+    });
     if n == 0 {
         0.0
     } else {
@@ -329,7 +344,7 @@ mod tests {
             max_score: 0.9,
             present,
             evidence: Vec::new(),
-                        near_miss: Vec::new(),
+            near_miss: Vec::new(),
             parent: None,
             honest: Honest::default(),
         }
@@ -376,7 +391,7 @@ mod tests {
         let national = vec![NationalRow {
             label: "housing".into(),
             kind: DocKind::Strategy,
-                        present: 2,
+            present: 2,
             systems: 3,
             passages: 8,
             interval: None,
@@ -387,7 +402,10 @@ mod tests {
         // B: (0.2 + 0.9 − 1) / 0.7 = 0.1 / 0.7
         assert!((h[1].share_adj.unwrap() - 0.1 / 0.7).abs() < 1e-12);
         let (low, high) = (h[0].share_adj_low.unwrap(), h[0].share_adj_high.unwrap());
-        assert!(low <= 0.2 / 0.7 && 0.2 / 0.7 <= high && low < high, "{low} {high}");
+        assert!(
+            low <= 0.2 / 0.7 && 0.2 / 0.7 <= high && low < high,
+            "{low} {high}"
+        );
         // C: the present strategies' median share is (0.3 + 0.2) / 2 = 0.25, so a
         // 30-passage strategy with housing would have 0.25 × 30 = 7.5 → 8 such
         // passages; finding fewer than 2 of them at recall 0.8:
@@ -400,7 +418,10 @@ mod tests {
         let p_false = (1.0 - p).powi(3) + 3.0 * p * (1.0 - p).powi(2);
         assert!((h[0].p_false.unwrap() - p_false).abs() < 1e-12);
         let n = n[0].unwrap();
-        assert!(n.present_low <= 2 && 2 <= n.present_high && n.present_high <= 3, "{n:?}");
+        assert!(
+            n.present_low <= 2 && 2 <= n.present_high && n.present_high <= 3,
+            "{n:?}"
+        );
         // The same inputs give the same figures.
         assert_eq!(adjust(&rows, &national, &rates(), presence).0, h);
     }

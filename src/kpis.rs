@@ -129,7 +129,7 @@ fn clauses(text: &str) -> Vec<Clause> {
             out.extend(text_clauses(line));
             continue;
         }
-                for row in ROW_BREAK.split(line) {
+        for row in ROW_BREAK.split(line) {
             let row = row.trim().trim_end_matches('.');
             // "| A | B |": the bars at the ends open and close the row, they hold no cell.
             let row = row.trim_start_matches('|').trim_end_matches('|');
@@ -601,7 +601,7 @@ fn role_of(text: &str, n: &Number, previous: Option<(Role, &Number, bool)>) -> (
     if matches!(first_after, "am" | "pm") || clock {
         return (Role::Skip, false);
     }
-        let rest = &text[n.end..];
+    let rest = &text[n.end..];
     // A compound that names what is measured: "the 18-week standard", "a 12-month
     // programme".
     if n.unit.is_empty()
@@ -751,7 +751,7 @@ fn role_of(text: &str, n: &Number, previous: Option<(Role, &Number, bool)>) -> (
         "to", "below", "above", "reach", "reaches", "than", "least", "by", "for", "ensure",
         "expect", "want", "see", "deliver", "achieve", "of", "a", "under", "zero",
     ];
-        // "a 30% reduction" marks a change; "apply a 10% weighting" does not.
+    // "a 30% reduction" marks a change; "apply a 10% weighting" does not.
     let change_noun = matches!(
         first_after,
         "reduction" | "cut" | "increase" | "rise" | "fall" | "decrease" | "drop"
@@ -1102,7 +1102,7 @@ fn sentence_targets(sentence: &str) -> Vec<Target> {
             ["and", _, "between", ..] => anchors.push((d.start, Anchor::Date(di))),
             // "in 2024/25", "in winter 2024/25", not opening the sentence ("In 2022, 19%
             // of adults smoked" is context).
-                        // "than in 2023/24" compares; it sets no date.
+            // "than in 2023/24" compares; it sets no date.
             ["in", "than", ..] => {}
             ["in", ..] | ["winter" | "summer" | "spring" | "autumn" | "year", "in", ..]
                 if words_before(sentence, d.start, 8).len() > 2 =>

@@ -415,7 +415,7 @@ pub fn run(
                 commitment_scores: flag_ids
                     .iter()
                     .cloned()
-                                        .zip(flag_scores.into_iter().map(round4))
+                    .zip(flag_scores.into_iter().map(round4))
                     .collect(),
                 facets: Vec::new(),
             }

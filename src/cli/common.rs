@@ -153,7 +153,8 @@ pub fn read_rates(dir: &Path) -> anyhow::Result<Option<crate::honest::Rates>> {
     Ok(Some(rates))
 }
 
-pub fn make_classifier(kind: Kind,
+pub fn make_classifier(
+    kind: Kind,
     head: Option<&Path>,
     prototype_threshold: f32,
     taxonomy: &Taxonomy,
@@ -165,7 +166,7 @@ pub fn make_classifier(kind: Kind,
     use crate::classify::{KeywordClassifier, LinearClassifier, PrototypeClassifier};
     use crate::report::ClassifierInfo;
 
-        let info = |name: &str, head: Option<String>, dev_metrics| ClassifierInfo {
+    let info = |name: &str, head: Option<String>, dev_metrics| ClassifierInfo {
         name: name.to_string(),
         kind: kind_name(kind).to_string(),
         head,
@@ -198,7 +199,7 @@ pub fn make_classifier(kind: Kind,
             let encoder = needs()?;
             let linear =
                 LinearClassifier::load(&dir, taxonomy, encoder.id(), encoder.extra_layers())?;
-                        let info = ClassifierInfo {
+            let info = ClassifierInfo {
                 // The head's own kind: `linear`, or `mlp` with a hidden layer.
                 kind: linear.meta().kind.clone(),
                 rates: read_rates(&dir)?,

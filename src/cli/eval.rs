@@ -88,7 +88,7 @@ pub struct EvalArgs {
     #[arg(long, value_name = "FILE", visible_alias = "out")]
     predictions: Option<PathBuf>,
 
-        /// Also write the first classifier's per-label confusion counts (tp, fp, fn, tn) as
+    /// Also write the first classifier's per-label confusion counts (tp, fp, fn, tn) as
     /// a rates file. Put it beside a head as `rates.json` and every run with that head
     /// corrects its coverage for the errors measured here (coverage.csv `share_adj`,
     /// `p_missed`; see README). Measure on held-out hand-labelled text like the text
@@ -220,7 +220,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-                if let (Some(path), true) = (&args.rates, results.is_empty()) {
+        if let (Some(path), true) = (&args.rates, results.is_empty()) {
             let rates = crate::honest::Rates {
                 measured_on: shown(data),
                 classifier: classifier.name().to_string(),

@@ -22,6 +22,22 @@ struct NationalLine {
     label: String,
     group: String,
     cells: Vec<String>,
+    /// A facet's row, below the themes.
+    facet: bool,
+}
+
+#[derive(Serialize)]
+struct TargetLine {
+    ics: String,
+    kind: String,
+    indicator: String,
+    baseline: String,
+    target: String,
+    date: String,
+    direction: String,
+    citation: String,
+    passage: String,
+    sentence: String,
 }
 
 #[derive(Serialize)]
@@ -54,6 +70,21 @@ pub fn render(
         .into_iter()
         .collect();
 
+    let national_cell = |rows: &[crate::aggregate::NationalRow], id: &str, k: &DocKind| {
+        rows.iter()
+            .find(|r| r.label == id && r.kind == *k)
+            .map(|r| match r.interval {
+                Some(i) => format!(
+                    "{} of {} ({}–{})",
+                    r.present, r.systems, i.present_low, i.present_high
+                ),
+                None => format!("{} of {}", r.present, r.systems),
+            })
+            .unwrap_or_default()
+    };
+    let facet_labels = crate::facets::Facets::builtin()
+        .map(|f| f.labels())
+        .unwrap_or_default();
     let national: Vec<NationalLine> = record
         .labels
         .iter()
@@ -62,15 +93,45 @@ pub fn render(
             group: l.group.clone(),
             cells: kinds
                 .iter()
-                .map(|k| {
-                    coverage
-                        .national
-                        .iter()
-                        .find(|r| r.label == l.id && r.kind == *k)
-                        .map(|r| format!("{} of {}", r.present, r.systems))
-                        .unwrap_or_default()
-                })
+                .map(|k| national_cell(&coverage.national, &l.id, k))
                 .collect(),
+            facet: false,
+        })
+        .chain(
+            facet_labels
+                .iter()
+                .filter(|f| coverage.facet_national.iter().any(|r| r.label == f.id))
+                .map(|f| NationalLine {
+                    label: f.name.clone(),
+                    group: format!("facet of {}", label_name(&f.group)),
+                    cells: kinds
+                        .iter()
+                        .map(|k| national_cell(&coverage.facet_national, &f.id, k))
+                        .collect(),
+                    facet: true,
+                }),
+        )
+        .collect();
+    let targets: Vec<TargetLine> = super::kpis(passages)
+        .into_iter()
+        .map(|(p, t)| TargetLine {
+            ics: p.ics.clone(),
+            kind: p.kind.plural().to_string(),
+            indicator: t.indicator.clone(),
+            baseline: match (t.baseline_value, &t.baseline_year) {
+                (Some(v), Some(y)) => format!("{} ({y})", super::fmt_number(v)),
+                (Some(v), None) => super::fmt_number(v),
+                (None, Some(y)) => format!("({y})"),
+                (None, None) => String::new(),
+            },
+            target: format!("{} {}", super::fmt_number(t.target_value), t.unit)
+                .trim()
+                .to_string(),
+            date: t.target_date.clone(),
+            direction: t.direction.as_str().to_string(),
+            citation: p.citation(),
+            passage: p.id.clone(),
+            sentence: t.sentence.clone(),
         })
         .collect();
 
@@ -151,7 +212,9 @@ pub fn render(
             record => V::from(Serde(record)),
             kinds => kinds.iter().map(|k| k.plural()).collect::<Vec<_>>(),
             national => V::from(Serde(&national)),
-            alignment => V::from(Serde(&alignment)),
+                        alignment => V::from(Serde(&alignment)),
+            targets => V::from(Serde(&targets)),
+            honest => record.classifier.rates.as_ref().map(|r| r.measured_on.clone()),
             timings => V::from(Serde(&timings)),
             thresholds => V::from(Serde(&thresholds)),
             dev => V::from(Serde(&dev)),
@@ -237,11 +300,19 @@ fn page_data(
                 .map_or(&[][..], Vec::as_slice);
             let ev = listed(&r.evidence, rest);
             used.extend(ev.iter().cloned());
+            used.extend(r.near_miss.iter().cloned());
             cells.insert(
                 format!("{}\u{1f}{}", r.ics, r.label),
                 json!({"n": r.passages, "total": r.total, "share": r.share,
-                       "present": r.present, "ev": ev,
-                       "strength": strength_of(&r.ics, r.kind, &r.label)}),
+                "present": r.present, "ev": ev,
+                "strength": strength_of(&r.ics, r.kind, &r.label),
+                "near": r.near_miss,
+                "p_missed": r.honest.p_missed,
+                "share_adj": r.honest.share_adj.map(|s| [
+                    s,
+                    r.honest.share_adj_low.unwrap_or(s),
+                    r.honest.share_adj_high.unwrap_or(s),
+                ])}),
             );
         }
         views.insert(kind.as_str().to_string(), Value::Object(cells));

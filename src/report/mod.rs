@@ -59,7 +59,7 @@ pub struct PassageRecord {
     /// a commitment head; its strength is the highest.
     #[serde(default)]
     pub commitment: Vec<String>,
-        /// The commitment head's score per flag.
+    /// The commitment head's score per flag.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub commitment_scores: BTreeMap<String, f32>,
     /// Its facets (`housing` … `hypertension`): given only under a theme it is coded
@@ -178,7 +178,7 @@ pub struct ClassifierInfo {
     pub kind: String,
     /// The head folder, for `linear`.
     pub head: Option<String>,
-        /// What the head measured when it was trained: on dev data, or out-of-fold for a
+    /// What the head measured when it was trained: on dev data, or out-of-fold for a
     /// bagged head (`scores`).
     pub dev_metrics: Option<DevMetrics>,
     /// Its per-label error rates measured on hand-labelled passages (`rates.json`
@@ -368,7 +368,7 @@ pub fn write_outputs(
     std::fs::create_dir_all(dir)?;
     remove_partials(dir)?;
     let reviews = crate::review::Reviews::read(dir).map_err(io::Error::other)?;
-        let (mut passages, summary) = reviews.annotate(&record.labels, passages.to_vec());
+    let (mut passages, summary) = reviews.annotate(&record.labels, passages.to_vec());
     let facets = crate::facets::Facets::builtin().map_err(io::Error::other)?;
     for p in &mut passages {
         p.facets = facets.of(&p.text, p.coded());
@@ -396,7 +396,7 @@ pub fn write_outputs(
             "share",
             "present",
             "max_score",
-                        "evidence",
+            "evidence",
             "strongest",
             "targets",
             "parent",
@@ -424,7 +424,7 @@ pub fn write_outputs(
                 &format!("{:.4}", r.share),
                 if r.present { "true" } else { "false" },
                 &fmt_score(r.max_score),
-                                &r.evidence.join(";"),
+                &r.evidence.join(";"),
                 &strongest,
                 &targets,
                 r.parent.as_deref().unwrap_or(""),
@@ -438,7 +438,7 @@ pub fn write_outputs(
         }
         out.flush()
     })?;
-        write_atomic(&dir.join("kpis.csv"), |w| {
+    write_atomic(&dir.join("kpis.csv"), |w| {
         let mut out = csv::Writer::from_writer(w);
         out.write_record(KPI_COLUMNS)?;
         for (p, t) in kpis(passages) {
@@ -474,19 +474,23 @@ pub fn write_outputs(
             "present",
             "systems",
             "share",
-                        "passages",
+            "passages",
             "statement",
             "present_low",
             "present_high",
             "parent",
         ])?;
-        for (r, parent) in coverage
-            .national
-            .iter()
-            .map(|r| (r, ""))
-            .chain(coverage.facet_national.iter().map(|r| (r, facet_parent(&coverage, &r.label))))
-        {
-            let group = if parent.is_empty() { record.group_of(&r.label) } else { "facet" };
+        for (r, parent) in coverage.national.iter().map(|r| (r, "")).chain(
+            coverage
+                .facet_national
+                .iter()
+                .map(|r| (r, facet_parent(&coverage, &r.label))),
+        ) {
+            let group = if parent.is_empty() {
+                record.group_of(&r.label)
+            } else {
+                "facet"
+            };
             let share = r.share();
             let (low, high) = r.interval.map_or((String::new(), String::new()), |i| {
                 (i.present_low.to_string(), i.present_high.to_string())
@@ -499,7 +503,7 @@ pub fn write_outputs(
                 &r.systems.to_string(),
                 &format!("{share:.4}"),
                 &r.passages.to_string(),
-                                &statement(r),
+                &statement(r),
                 &low,
                 &high,
                 parent,
@@ -614,7 +618,7 @@ pub fn commitment_by_cell<'a>(
     for p in passages {
         let s = strength(&p.commitment);
         let target = p.commitment.iter().any(|f| f == "target");
-                for label in p.coded().iter().chain(&p.facets) {
+        for label in p.coded().iter().chain(&p.facets) {
             let cell = out
                 .entry((p.ics.as_str(), p.kind, label.as_str()))
                 .or_insert(("none", 0));
@@ -647,7 +651,11 @@ pub const KPI_COLUMNS: [&str; 12] = [
 pub fn kpis(passages: &[PassageRecord]) -> Vec<(&PassageRecord, crate::kpis::Target)> {
     passages
         .iter()
-        .flat_map(|p| crate::kpis::extract(&p.text).into_iter().map(move |t| (p, t)))
+        .flat_map(|p| {
+            crate::kpis::extract(&p.text)
+                .into_iter()
+                .map(move |t| (p, t))
+        })
         .collect()
 }
 
@@ -707,14 +715,19 @@ pub fn coverage_of(record: &RunRecord, passages: &[PassageRecord]) -> Coverage {
             labels: &decisions[i],
         })
         .collect();
-        let documents: Vec<(String, DocKind)> = record
+    let documents: Vec<(String, DocKind)> = record
         .documents
         .iter()
         .map(|d| (d.ics.clone(), d.kind))
         .collect();
     let mut coverage = aggregate(&labels, &coded, &documents, record.presence);
     if let Some(rates) = &record.classifier.rates {
-        crate::honest::apply(&mut coverage.coverage, &mut coverage.national, rates, record.presence);
+        crate::honest::apply(
+            &mut coverage.coverage,
+            &mut coverage.national,
+            rates,
+            record.presence,
+        );
     }
 
     // Facets: scored by their keyword hits, decided within the coded parent.
@@ -739,7 +752,10 @@ pub fn coverage_of(record: &RunRecord, passages: &[PassageRecord]) -> Coverage {
             .collect();
         let mut by_facet = aggregate(&ids, &coded, &documents, record.presence);
         for row in &mut by_facet.coverage {
-            let at = ids.iter().position(|f| *f == row.label).expect("a facet id");
+            let at = ids
+                .iter()
+                .position(|f| *f == row.label)
+                .expect("a facet id");
             row.parent = Some(parents[at].clone());
         }
         if let Some(rates) = crate::facets::Facets::rates() {
@@ -827,7 +843,7 @@ mod tests {
             classifier: ClassifierInfo {
                 name: "keyword".into(),
                 kind: "keyword".into(),
-                                head: None,
+                head: None,
                 dev_metrics: None,
                 rates: None,
             },
@@ -888,7 +904,7 @@ mod tests {
             scores: [("housing".into(), score_housing), ("access".into(), 0.1)].into(),
             labels: Vec::new(),
             reviewed: None,
-                        commitment: Vec::new(),
+            commitment: Vec::new(),
             commitment_scores: BTreeMap::new(),
             facets: Vec::new(),
         }

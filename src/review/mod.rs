@@ -236,7 +236,7 @@ mod tests {
             labels: labels.iter().map(|s| s.to_string()).collect(),
             reviewed: None,
             commitment: Vec::new(),
-                        commitment_scores: BTreeMap::new(),
+            commitment_scores: BTreeMap::new(),
             facets: Vec::new(),
         }
     }

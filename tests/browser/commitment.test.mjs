@@ -33,8 +33,24 @@ try {
     `every strategy cell is coloured by its strongest commitment in coverage.csv (${wrong.length} of ${cells.length} differ${wrong.length ? ": " + JSON.stringify(wrong[0]) : ""})`);
   const strengths = new Set(cells.map((c) => c.strength));
   check(strengths.has("target") && strengths.size >= 3, `cells span several strengths (${[...strengths].join(", ")})`);
-  await page.click('.colour button[data-colour="share"]');
+    await page.click('.colour button[data-colour="share"]');
   check(await page.isVisible("#legend-share"), "and back to share");
+
+  // An absent cell says how likely it is that the theme was missed, and its near
+  // misses are one click away: the passages coverage.csv names, in its order.
+  const absent = coverage.find((r) => r.kind === "strategy" && r.present === "false" && r.p_missed !== "" && r.near_miss !== "" && !r.parent);
+  check(absent !== undefined, "coverage.csv has an absent strategy cell with p_missed and near misses");
+  await page.click(`td.cell[data-ics="${absent.ics}"][data-label="${absent.label}"] button`);
+  const meta = await page.textContent("#evidence");
+  const pct = (100 * Number(absent.p_missed)).toFixed(Number(absent.p_missed) < 0.1 && Number(absent.p_missed) > 0 ? 1 : 0) + "%";
+  check(meta.includes(`absent (p_missed ${pct})`), `the panel says "absent (p_missed ${pct})"`);
+  check(meta.includes("95% interval"), "and gives the adjusted share with its interval");
+  await page.click("#evidence button.near-misses");
+  const near = await page.$$eval("#evidence li.near-miss", (lis) => lis.map((li) => li.dataset.passage));
+  check(JSON.stringify(near) === JSON.stringify(absent.near_miss.split(";")),
+    `the near misses are coverage.csv's (${near.join(", ")})`);
+  check(await page.isVisible("#honest-note"), "the method note explains the adjusted share and p_missed");
+  check(await page.isVisible("#targets"), "the report has its targets table");
   check(errors.length === 0, `no page errors${errors.length ? ": " + errors[0] : ""}`);
 } finally {
   await browser.close();

@@ -108,7 +108,8 @@ try {
   check(jfpCells === systems.length * labels.length, "the JFP view keeps one cell per pair");
 
   // The failed files and the national table are there.
-  check((await page.$$("#national tbody tr")).length === labels.length, "the national table has a row per label");
+    check((await page.$$("#national tbody tr:not(.facet)")).length === labels.length, "the national table has a row per label");
+  check((await page.$$("#national tbody tr.facet")).length > 0, "and rows for the facets below them");
   const errorsShown = await page.$eval("#errors", (e) => e.textContent);
   check(record.errors.every((e) => errorsShown.includes(e.file)), "every failed file is listed");
 
