@@ -49,6 +49,11 @@ impl Facets {
             .collect()
     }
 
+        /// The facets as a taxonomy (groups are the parent themes).
+    pub fn taxonomy(&self) -> &Taxonomy {
+        &self.taxonomy
+    }
+
     /// Facet ids, in order.
     pub fn ids(&self) -> Vec<&str> {
         self.taxonomy.ids()

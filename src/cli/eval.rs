@@ -156,6 +156,21 @@ struct Report {
     data: String,
     n: usize,
     results: Vec<ClassifierReport>,
+    /// The commitment head on the passages that carry hand-coded `commitment` flags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    commitment: Option<CommitmentReport>,
+    /// The facets on the passages that carry hand-coded `facets`, each judged only on
+    /// passages whose gold labels have its parent theme.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    facets: Option<ClassifierReport>,
+}
+
+#[derive(Serialize)]
+struct CommitmentReport {
+    n: usize,
+    flags: ClassifierReport,
+    /// The share of passages whose strength (highest flag, or none) is the gold one.
+    strength_accuracy: f64,
 }
 
 pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
@@ -292,12 +307,107 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         );
     }
 
+        // The other readings of the codebook, whenever the file carries them.
+    let (commitment, facets) = if args.labels_field == "labels" {
+        (commitment_section(args, data)?, facet_section(args, data)?)
+    } else {
+        (None, None)
+    };
     let report = Report {
         data: shown(data),
         n: examples.len(),
         results,
+        commitment,
+        facets,
     };
     emit(&report, &taxonomy, args.json)
+}
+
+/// The commitment head scored on the file's passages with `commitment` flags.
+fn commitment_section(
+    args: &EvalArgs,
+    data: &std::path::Path,
+) -> anyhow::Result<Option<CommitmentReport>> {
+    use crate::classify::commitment::{strength, COMMITMENT_HEAD, COMMITMENT_TAXONOMY};
+    use crate::paths::project_file;
+    let head = project_file(COMMITMENT_HEAD);
+    if !head.join("head.json").is_file() {
+        return Ok(None);
+    }
+    let taxonomy = load_taxonomy(Some(&project_file(COMMITMENT_TAXONOMY)))?;
+    let examples = match read_examples_of(data, &taxonomy, "commitment") {
+        Ok(e) if !e.is_empty() => e,
+        _ => return Ok(None),
+    };
+    let encoder = load_encoder(&args.encoder, &head_layers(Some(&head))?)?;
+    let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+    let vectors = embed_texts_cached(&encoder, args.cache.open().as_ref(), &texts, "passages")?;
+    let (classifier, _) = make_classifier(
+        Kind::Linear,
+        Some(&head),
+        args.prototype_threshold,
+        &taxonomy,
+        Some(&encoder),
+    )?;
+    let predicted = classifier.predict(&Input::zip(&texts, &vectors))?;
+    let gold = gold_matrix(&examples, &taxonomy);
+    let flags_of = |row: &[bool]| -> Vec<&str> {
+        taxonomy
+            .labels
+            .iter()
+            .zip(row)
+            .filter(|(_, on)| **on)
+            .map(|(l, _)| l.id.as_str())
+            .collect()
+    };
+    let same = gold
+        .iter()
+        .zip(&predicted)
+        .filter(|(g, p)| strength(&flags_of(g)) == strength(&flags_of(p)))
+        .count();
+    let flags = report(
+        classifier.name(),
+        None,
+        &taxonomy,
+        &examples,
+        &Judgements { gold, predicted },
+        args,
+    );
+    Ok(Some(CommitmentReport {
+        n: examples.len(),
+        flags,
+        strength_accuracy: same as f64 / examples.len() as f64,
+    }))
+}
+
+/// The facets' keyword lists scored on the file's passages with `facets`, each facet
+/// given only where the gold labels have its parent.
+fn facet_section(args: &EvalArgs, data: &std::path::Path) -> anyhow::Result<Option<ClassifierReport>> {
+    let facets = crate::facets::Facets::builtin()?;
+    let taxonomy = facets.taxonomy();
+    let examples = match read_examples_of(data, taxonomy, "facets") {
+        Ok(e) if !e.is_empty() => e,
+        _ => return Ok(None),
+    };
+    let ids = facets.ids();
+    let parents = facets.parents();
+    let predicted: Vec<Vec<bool>> = examples
+        .iter()
+        .map(|e| {
+            let found = facets.of(&e.text, &e.themes);
+            ids.iter().map(|f| found.iter().any(|x| x == f)).collect()
+        })
+        .collect();
+    debug_assert_eq!(ids.len(), parents.len());
+    let gold = gold_matrix(&examples, taxonomy);
+    Ok(Some(report(
+        "facets (keyword lists within the parent theme)",
+        None,
+        taxonomy,
+        &examples,
+        &Judgements { gold, predicted },
+        args,
+    )))
 }
 
 /// `eval --run`: the machine's codes against the reviewers' decisions.
@@ -356,9 +466,11 @@ fn against_reviewer(args: &EvalArgs, run_dir: &std::path::Path) -> anyhow::Resul
         args,
     )];
     let report = Report {
-        data: format!("{} (reviewed passages)", shown(run_dir)),
+                data: format!("{} (reviewed passages)", shown(run_dir)),
         n: examples.len(),
         results,
+        commitment: None,
+        facets: None,
     };
     emit(&report, &taxonomy, args.json)
 }
@@ -491,16 +603,33 @@ fn report(
 }
 
 fn print_tables(report: &Report, taxonomy: &Taxonomy) {
+    print_results(&report.results, &report.data, report.n, taxonomy);
+    if let Some(c) = &report.commitment {
+        if let Ok(t) = load_taxonomy(Some(&crate::paths::project_file(
+            crate::classify::commitment::COMMITMENT_TAXONOMY,
+        ))) {
+            println!("\ncommitment flags (the passages that carry them: {}):", c.n);
+            print_results(std::slice::from_ref(&c.flags), &report.data, c.n, &t);
+            println!("strength (highest flag) accuracy {:.3}", c.strength_accuracy);
+        }
+    }
+    if let (Some(f), Ok(facets)) = (&report.facets, crate::facets::Facets::builtin()) {
+        println!("\nfacets (judged within their gold parent theme):");
+        print_results(std::slice::from_ref(f), &report.data, report.n, facets.taxonomy());
+    }
+}
+
+fn print_results(results: &[ClassifierReport], data: &str, n: usize, taxonomy: &Taxonomy) {
     let ci = |c: Option<[f64; 2]>| {
         c.map_or_else(
             || "       n/a    ".into(),
             |[lo, hi]| format!("[{lo:.2}, {hi:.2}]"),
         )
     };
-    for r in &report.results {
+    for r in results {
         println!(
             "\n{} on {} ({} passages)",
-            r.classifier, report.data, report.n
+            r.classifier, data, n
         );
         if let Some(note) = r.note {
             println!("note: {note}");
