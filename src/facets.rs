@@ -49,7 +49,7 @@ impl Facets {
             .collect()
     }
 
-        /// The facets as a taxonomy (groups are the parent themes).
+    /// The facets as a taxonomy (groups are the parent themes).
     pub fn taxonomy(&self) -> &Taxonomy {
         &self.taxonomy
     }

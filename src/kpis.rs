@@ -1668,7 +1668,18 @@ fn word_targets(
         } else {
             noun.to_string()
         };
-        let date = date_after(m.get(0).expect("match").end()).or_else(|| date_after(0));
+        // "By March 2025 no patient will wait…, and by March 2026 none will…": a
+        // date just before the zero is its own; otherwise the next one.
+        let at = m.get(0).expect("match").start();
+        let just_before = anchors.iter().rev().find_map(|(p, a)| match a {
+            Anchor::Date(d) if *p < at && words(&sentence[*p..at]).len() <= 4 => {
+                Some(dates[*d].value.clone())
+            }
+            _ => None,
+        });
+        let date = just_before
+            .or_else(|| date_after(m.get(0).expect("match").end()))
+            .or_else(|| date_after(0));
         push(date.map(|d| target(0.0, &unit, Direction::Decrease, d)));
     }
     out
@@ -1725,7 +1736,9 @@ static ZERO: LazyLock<Regex> = LazyLock::new(|| {
 fn table_row(cells: &[String], header: Option<&[String]>) -> Vec<Target> {
     let indicator = cells[0].trim_end_matches(':').trim().to_string();
     struct Cell {
-        date: String,
+        /// `None` for an undated baseline column ("Measure | Baseline | Ambition for
+        /// 2028").
+        date: Option<String>,
         label: String,
         value: Option<(f64, String)>,
     }
@@ -1747,9 +1760,13 @@ fn table_row(cells: &[String], header: Option<&[String]>) -> Vec<Target> {
             None if !above.is_empty() => (above, cell.trim().to_string()),
             None => (cell.trim().to_string(), cell.trim().to_string()),
         };
-        let Some(date) = dates(&head).into_iter().next() else {
+        let date = dates(&head).into_iter().next().map(|d| d.value);
+        let base_label = ["baseline", "actual", "current", "outturn"]
+            .iter()
+            .any(|w| head.to_lowercase().contains(w));
+        if date.is_none() && !base_label {
             continue;
-        };
+        }
         let body_dates = dates(&body);
         let lower_body = body.to_lowercase();
         let value = if matches!(lower_body.as_str(), "none" | "zero" | "nil" | "0") {
@@ -1774,7 +1791,7 @@ fn table_row(cells: &[String], header: Option<&[String]>) -> Vec<Target> {
                 })
         };
         parsed.push(Cell {
-            date: date.value,
+            date,
             label: head.to_lowercase(),
             value,
         });
@@ -1799,7 +1816,7 @@ fn table_row(cells: &[String], header: Option<&[String]>) -> Vec<Target> {
             parsed[b]
                 .value
                 .as_ref()
-                .map(|v| (Some(v.0), Some(parsed[b].date.clone())))
+                .map(|v| (Some(v.0), parsed[b].date.clone()))
         })
         .unwrap_or((None, None));
     let mut out = Vec::new();
@@ -1834,7 +1851,10 @@ fn table_row(cells: &[String], header: Option<&[String]>) -> Vec<Target> {
             } else {
                 unit.clone()
             },
-            target_date: c.date.clone(),
+            target_date: match &c.date {
+                Some(d) => d.clone(),
+                None => continue,
+            },
             direction,
             sentence: cells.join(" | "),
         });

@@ -307,7 +307,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         );
     }
 
-        // The other readings of the codebook, whenever the file carries them.
+    // The other readings of the codebook, whenever the file carries them.
     let (commitment, facets) = if args.labels_field == "labels" {
         (commitment_section(args, data)?, facet_section(args, data)?)
     } else {
@@ -382,7 +382,10 @@ fn commitment_section(
 
 /// The facets' keyword lists scored on the file's passages with `facets`, each facet
 /// given only where the gold labels have its parent.
-fn facet_section(args: &EvalArgs, data: &std::path::Path) -> anyhow::Result<Option<ClassifierReport>> {
+fn facet_section(
+    args: &EvalArgs,
+    data: &std::path::Path,
+) -> anyhow::Result<Option<ClassifierReport>> {
     let facets = crate::facets::Facets::builtin()?;
     let taxonomy = facets.taxonomy();
     let examples = match read_examples_of(data, taxonomy, "facets") {
@@ -466,7 +469,7 @@ fn against_reviewer(args: &EvalArgs, run_dir: &std::path::Path) -> anyhow::Resul
         args,
     )];
     let report = Report {
-                data: format!("{} (reviewed passages)", shown(run_dir)),
+        data: format!("{} (reviewed passages)", shown(run_dir)),
         n: examples.len(),
         results,
         commitment: None,
@@ -608,14 +611,25 @@ fn print_tables(report: &Report, taxonomy: &Taxonomy) {
         if let Ok(t) = load_taxonomy(Some(&crate::paths::project_file(
             crate::classify::commitment::COMMITMENT_TAXONOMY,
         ))) {
-            println!("\ncommitment flags (the passages that carry them: {}):", c.n);
+            println!(
+                "\ncommitment flags (the passages that carry them: {}):",
+                c.n
+            );
             print_results(std::slice::from_ref(&c.flags), &report.data, c.n, &t);
-            println!("strength (highest flag) accuracy {:.3}", c.strength_accuracy);
+            println!(
+                "strength (highest flag) accuracy {:.3}",
+                c.strength_accuracy
+            );
         }
     }
     if let (Some(f), Ok(facets)) = (&report.facets, crate::facets::Facets::builtin()) {
         println!("\nfacets (judged within their gold parent theme):");
-        print_results(std::slice::from_ref(f), &report.data, report.n, facets.taxonomy());
+        print_results(
+            std::slice::from_ref(f),
+            &report.data,
+            report.n,
+            facets.taxonomy(),
+        );
     }
 }
 
@@ -627,10 +641,7 @@ fn print_results(results: &[ClassifierReport], data: &str, n: usize, taxonomy: &
         )
     };
     for r in results {
-        println!(
-            "\n{} on {} ({} passages)",
-            r.classifier, data, n
-        );
+        println!("\n{} on {} ({} passages)", r.classifier, data, n);
         if let Some(note) = r.note {
             println!("note: {note}");
         }

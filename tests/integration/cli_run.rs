@@ -92,11 +92,34 @@ fn the_sample_round_is_coded_end_to_end_and_the_planted_profiles_show() {
         serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
     let labels = record["labels"].as_array().unwrap().len();
     assert_eq!(labels, 16);
-    let coverage = read_csv(&out.join("coverage.csv"));
+    let all_rows = read_csv(&out.join("coverage.csv"));
+    let (coverage, facet_rows): (Vec<Row>, Vec<Row>) =
+        all_rows.into_iter().partition(|r| r["parent"].is_empty());
     assert_eq!(coverage.len(), manifest.len() * labels);
-    for col in ["ics", "kind", "label", "passages", "share", "present"] {
+    assert_eq!(
+        facet_rows.len(),
+        manifest.len() * 15,
+        "ten determinants, five clinical areas"
+    );
+    for col in [
+        "ics",
+        "kind",
+        "label",
+        "passages",
+        "share",
+        "present",
+        "strongest",
+        "targets",
+        "share_adj",
+        "share_adj_low",
+        "share_adj_high",
+        "p_missed",
+        "p_false",
+        "near_miss",
+    ] {
         assert!(coverage[0].contains_key(col), "coverage.csv lacks {col}");
     }
+    honest_columns_hold(&coverage);
 
     // Planted: Cornwall's JFP drops the wider determinants its strategy promised.
     assert_eq!(
@@ -143,11 +166,12 @@ fn the_sample_round_is_coded_end_to_end_and_the_planted_profiles_show() {
         assert!(gm > share(r), "GM JFP {gm} vs {} {}", r["ics"], share(r));
     }
 
-    // summary.csv agrees with coverage.csv.
+    // summary.csv agrees with coverage.csv, for themes and facets.
     let summary = read_csv(&out.join("summary.csv"));
     for s in &summary {
         let rows: Vec<&Row> = coverage
             .iter()
+            .chain(&facet_rows)
             .filter(|r| r["label"] == s["label"] && r["kind"] == s["kind"])
             .collect();
         let present = rows.iter().filter(|r| r["present"] == "true").count();
@@ -159,9 +183,11 @@ fn the_sample_round_is_coded_end_to_end_and_the_planted_profiles_show() {
         .find(|s| s["label"] == "wider_determinants" && s["kind"] == "strategy")
         .unwrap();
     assert!(
-        strategies["statement"].ends_with("of 8 strategies"),
+        strategies["statement"].contains("of 8 strategies (95% interval "),
         "{strategies:?}"
     );
+
+    facets_and_targets_show(&out, &facet_rows);
 
     // Every passage's labels follow its scores and the recorded thresholds, and its
     // pages lie inside its document.
@@ -359,6 +385,115 @@ fn the_sample_round_is_coded_end_to_end_and_the_planted_profiles_show() {
         stderr(&bad).contains("no label \"housing\""),
         "{}",
         stderr(&bad)
+    );
+}
+
+/// The default head ships its error rates, so every cell has an adjusted share inside
+/// its interval; absent cells have p_missed and near misses, present ones p_false.
+fn honest_columns_hold(coverage: &[Row]) {
+    let num = |r: &Row, c: &str| -> f64 {
+        r[c].parse().unwrap_or_else(|_| {
+            panic!(
+                "{c} = {:?} in {}/{}/{}",
+                r[c], r["ics"], r["kind"], r["label"]
+            )
+        })
+    };
+    let mut absent_with_near = 0;
+    for r in coverage {
+        let (adj, low, high) = (
+            num(r, "share_adj"),
+            num(r, "share_adj_low"),
+            num(r, "share_adj_high"),
+        );
+        assert!(
+            (0.0..=1.0).contains(&adj) && low <= adj + 1e-9 && adj <= high + 1e-9,
+            "{r:?}"
+        );
+        if r["present"] == "true" {
+            assert!(
+                r["p_missed"].is_empty() && (0.0..=1.0).contains(&num(r, "p_false")),
+                "{r:?}"
+            );
+            assert!(r["near_miss"].is_empty(), "{r:?}");
+        } else {
+            assert!(
+                r["p_false"].is_empty() && (0.0..=1.0).contains(&num(r, "p_missed")),
+                "{r:?}"
+            );
+            absent_with_near += usize::from(!r["near_miss"].is_empty());
+        }
+    }
+    assert!(absent_with_near > 0, "absent cells list their near misses");
+}
+
+/// Facet rows and national facet counts with intervals; kpis.csv lists the targets
+/// planted in the sample documents and not the comparisons with England beside them.
+fn facets_and_targets_show(out: &Path, facet_rows: &[Row]) {
+    let housing = cell(facet_rows, CORNWALL, "strategy", "housing");
+    assert_eq!(housing["parent"], "wider_determinants");
+    assert_eq!(
+        housing["present"], "true",
+        "Cornwall's strategy plans warm homes"
+    );
+    let summary = read_csv(&out.join("summary.csv"));
+    let line = summary
+        .iter()
+        .find(|r| r["label"] == "housing" && r["kind"] == "strategy")
+        .expect("summary.csv has the housing facet");
+    assert_eq!(line["parent"], "wider_determinants");
+    let (present, low, high): (usize, usize, usize) = (
+        line["present"].parse().unwrap(),
+        line["present_low"].parse().unwrap(),
+        line["present_high"].parse().unwrap(),
+    );
+    assert!(low <= present && present <= high, "{line:?}");
+    assert!(
+        line["statement"].starts_with(&format!("{present} of 8 strategies")),
+        "{line:?}"
+    );
+
+    let kpis = read_csv(&out.join("kpis.csv"));
+    let mut reader = csv::Reader::from_path(out.join("kpis.csv")).unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header, planthemes::report::KPI_COLUMNS);
+    let has = |ics: &str, kind: &str, value: &str, date: &str| {
+        kpis.iter().any(|r| {
+            r["ics"] == ics
+                && r["kind"] == kind
+                && r["target_value"] == value
+                && r["target_date"] == date
+        })
+    };
+    // The strategies' "Ambition for 2028" tables.
+    assert!(
+        has(CORNWALL, "strategy", "11", "2028"),
+        "fuel poverty 16% → 11% by 2028"
+    );
+    assert!(
+        has(CORNWALL, "strategy", "70", "2028"),
+        "school readiness 63% → 70%"
+    );
+    assert!(
+        has(BLACK_COUNTRY, "strategy", "10", "2028"),
+        "adult smoking 15% → 10%"
+    );
+    // "By March 2025 no patient will wait longer than 65 weeks, and by March 2026
+    // none longer than 52 weeks": two zeros, each with its own date.
+    assert!(has(NENC, "jfp", "0", "2025-03") && has(NENC, "jfp", "0", "2026-03"));
+    // Comparisons with England (13%) are statistics, not targets.
+    assert!(!has(CORNWALL, "strategy", "13", "2028"));
+    let fuel = kpis
+        .iter()
+        .find(|r| r["ics"] == CORNWALL && r["target_value"] == "11")
+        .unwrap();
+    assert_eq!(
+        (fuel["baseline_value"].as_str(), fuel["unit"].as_str()),
+        ("16", "%")
+    );
+    assert!(
+        fuel["citation"].contains("p."),
+        "a PDF's target cites its page: {fuel:?}"
     );
 }
 
