@@ -309,7 +309,13 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
 
     // The other readings of the codebook, whenever the file carries them.
     let (commitment, facets) = if args.labels_field == "labels" {
-        (commitment_section(args, data)?, facet_section(args, data)?)
+        // The commitment head needs the default encoder's middle layers: with another
+        // encoder (a test's tiny model, say) its section is left out, with a note.
+        let commitment = commitment_section(args, data).unwrap_or_else(|e| {
+            eprintln!("eval: commitment flags not scored: {e:#}");
+            None
+        });
+        (commitment, facet_section(args, data)?)
     } else {
         (None, None)
     };

@@ -548,7 +548,10 @@ fn a_round_with_a_corrupt_pdf_finishes_with_status_1_and_reports_it() {
     // Every other document is coded.
     let documents = read_csv(&out.join("documents.csv"));
     assert_eq!(documents.len(), 2);
-    let coverage = read_csv(&out.join("coverage.csv"));
+    let coverage: Vec<Row> = read_csv(&out.join("coverage.csv"))
+        .into_iter()
+        .filter(|r| r["parent"].is_empty())
+        .collect();
     assert_eq!(coverage.len(), 2 * 16);
     assert!(coverage
         .iter()

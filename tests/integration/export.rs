@@ -266,14 +266,17 @@ fn record_review(run: &Path, reviewed: &Path) -> std::process::Output {
 }
 
 fn coverage(run: &Path) -> Cells {
+    // The themes' rows, their counts and evidence (ics … targets): the honest columns
+    // and the facets move with the whole round's figures, not cell by cell.
     let mut reader = csv::Reader::from_path(run.join("coverage.csv")).unwrap();
     reader
         .records()
+        .map(|r| r.unwrap())
+        .filter(|r| r[11].is_empty())
         .map(|r| {
-            let r = r.unwrap();
             (
                 (r[0].to_string(), r[1].to_string(), r[2].to_string()),
-                r.iter().map(str::to_string).collect(),
+                r.iter().take(11).map(str::to_string).collect(),
             )
         })
         .collect()
