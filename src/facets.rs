@@ -14,6 +14,14 @@ use crate::report::LabelInfo;
 use crate::taxonomy::Taxonomy;
 
 const FACETS_TOML: &str = include_str!("../corpus/facets.toml");
+
+/// The facet head's folder, under the project root: a head on the same vectors as the
+/// theme head, trained on the blind-coded facets of the corpus. Runs with the default
+/// classifier use it; others use the keyword lists.
+pub const FACET_HEAD: &str = "models/heads/facets";
+
+/// The facets as a taxonomy, under the project root.
+pub const FACET_TAXONOMY: &str = "corpus/facets.toml";
 const FACET_RATES: &str = include_str!("../corpus/facets_rates.json");
 
 /// The facets and their keyword lists.
@@ -89,6 +97,28 @@ impl Facets {
             .collect()
     }
 
+    /// The facets of a passage coded with `themes`, from a facet head's scores and
+    /// thresholds.
+    pub fn of_scores(
+        &self,
+        scores: &std::collections::BTreeMap<String, f32>,
+        thresholds: &std::collections::BTreeMap<String, f32>,
+        themes: &[String],
+    ) -> Vec<String> {
+        self.taxonomy
+            .labels
+            .iter()
+            .filter(|l| {
+                themes.contains(&l.group)
+                    && match (scores.get(&l.id), thresholds.get(&l.id)) {
+                        (Some(s), Some(t)) => s >= t,
+                        _ => false,
+                    }
+            })
+            .map(|l| l.id.clone())
+            .collect()
+    }
+
     /// The keyword lists' error counts, measured on the test split.
     pub fn rates() -> Option<Rates> {
         serde_json::from_str(FACET_RATES).ok()
@@ -108,7 +138,14 @@ mod tests {
         assert!(got.contains(&"housing".to_string()), "{got:?}");
         assert!(got.contains(&"income_poverty".to_string()), "{got:?}");
         assert!(facets.of(text, &["access".to_string()]).is_empty());
-        assert!(Facets::rates().unwrap().labels.contains_key("housing"));
+                assert!(Facets::rates().unwrap().labels.contains_key("housing"));
+
+        // From a facet head's scores: over the threshold and under a coded parent.
+        let scores = [("housing".to_string(), 0.9), ("maternity".to_string(), 0.9)].into();
+        let thresholds = [("housing".to_string(), 0.5), ("maternity".to_string(), 0.95)].into();
+        assert_eq!(facets.of_scores(&scores, &thresholds, &wider), ["housing"]);
+        let access = vec!["access".to_string()];
+        assert!(facets.of_scores(&scores, &thresholds, &access).is_empty());
         assert_eq!(facets.ids().len(), facets.parents().len());
     }
 }

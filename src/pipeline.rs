@@ -60,6 +60,9 @@ pub struct Components<'a> {
     /// The commitment head, when the run has one (it reads the same vectors).
     pub commitment: Option<&'a dyn Classifier>,
     pub commitment_info: Option<crate::report::CommitmentInfo>,
+    /// The facet head, when the run has one (it reads the same vectors).
+    pub facets: Option<&'a dyn Classifier>,
+    pub facet_info: Option<crate::report::CommitmentInfo>,
     /// The cache file, for documents already read and passages already scored; `None`
     /// with `--no-cache`.
     pub store: Option<&'a crate::embed::EmbeddingCache>,
@@ -273,7 +276,8 @@ pub fn run(
     // Scores of texts this classifier has scored before come from the cache; only the
     // rest are embedded and classified.
     let n_themes = parts.classifier.labels().len();
-    let n_labels = n_themes + parts.commitment.map_or(0, |c| c.labels().len());
+    let n_flags = parts.commitment.map_or(0, |c| c.labels().len());
+    let n_labels = n_themes + n_flags + parts.facets.map_or(0, |c| c.labels().len());
     let score_keys: Vec<[u8; 32]> = match parts.store {
         Some(_) => unique
             .iter()
@@ -331,6 +335,12 @@ pub fn run(
                 row.extend(flags);
             }
         }
+        // …then the facets'.
+        if let Some(facets) = parts.facets {
+            for (row, f) in scored.iter_mut().zip(facets.score(&inputs)?) {
+                row.extend(f);
+            }
+        }
         classify_secs += started.elapsed().as_secs_f64();
         if let Some(store) = parts.store {
             // A truncated text's scores are not its whole text's: not kept.
@@ -377,12 +387,17 @@ pub fn run(
         .commitment
         .map(|c| c.labels().to_vec())
         .unwrap_or_default();
+    let facet_ids: Vec<String> = parts
+        .facets
+        .map(|c| c.labels().to_vec())
+        .unwrap_or_default();
     let mut records: Vec<PassageRecord> = passages
         .into_iter()
         .zip(scores)
         .map(|((d, p), mut row)| {
             let doc = &documents[d];
-            let flag_scores = row.split_off(n_themes.min(row.len()));
+            let mut flag_scores = row.split_off(n_themes.min(row.len()));
+            let facet_scores = flag_scores.split_off(n_flags.min(flag_scores.len()));
             let commitment: Vec<String> = match parts.commitment {
                 Some(c) => flag_ids
                     .iter()
@@ -416,6 +431,11 @@ pub fn run(
                     .iter()
                     .cloned()
                     .zip(flag_scores.into_iter().map(round4))
+                    .collect(),
+                facet_scores: facet_ids
+                    .iter()
+                    .cloned()
+                    .zip(facet_scores.into_iter().map(round4))
                     .collect(),
                 facets: Vec::new(),
             }
@@ -471,6 +491,7 @@ pub fn run(
         warnings,
         review: None,
         commitment: parts.commitment_info.clone(),
+        facets: parts.facet_info.clone(),
         shard: settings.shard,
         national: Vec::new(),
     };

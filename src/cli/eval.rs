@@ -316,6 +316,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
             None
         });
         (commitment, facet_section(args, data)?)
+        // (facet_section falls back to the keyword lists when the head cannot run.)
     } else {
         (None, None)
     };
@@ -386,6 +387,31 @@ fn commitment_section(
     }))
 }
 
+/// The facet head's decisions on the examples, when it can run.
+fn facet_head_scores(
+    args: &EvalArgs,
+    examples: &[Example],
+    taxonomy: &Taxonomy,
+) -> anyhow::Result<Vec<Vec<bool>>> {
+    let head = crate::paths::project_file(crate::facets::FACET_HEAD);
+    anyhow::ensure!(
+        head.join("head.json").is_file(),
+        "no facet head at {}",
+        head.display()
+    );
+    let encoder = load_encoder(&args.encoder, &head_layers(Some(&head))?)?;
+    let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+    let vectors = embed_texts_cached(&encoder, args.cache.open().as_ref(), &texts, "passages")?;
+    let (classifier, _) = make_classifier(
+        Kind::Linear,
+        Some(&head),
+        args.prototype_threshold,
+        taxonomy,
+        Some(&encoder),
+    )?;
+    Ok(classifier.predict(&Input::zip(&texts, &vectors))?)
+}
+
 /// The facets' keyword lists scored on the file's passages with `facets`, each facet
 /// given only where the gold labels have its parent.
 fn facet_section(
@@ -399,18 +425,37 @@ fn facet_section(
         _ => return Ok(None),
     };
     let ids = facets.ids();
-    let parents = facets.parents();
-    let predicted: Vec<Vec<bool>> = examples
-        .iter()
-        .map(|e| {
-            let found = facets.of(&e.text, &e.themes);
-            ids.iter().map(|f| found.iter().any(|x| x == f)).collect()
-        })
-        .collect();
-    debug_assert_eq!(ids.len(), parents.len());
+    // The facet head, as `run` uses it; the keyword lists where it cannot run.
+    let head = facet_head_scores(args, &examples, taxonomy);
+    let name = match &head {
+        Ok(_) => "facets (the facet head, within the parent theme)",
+        Err(e) => {
+            eprintln!("eval: facets scored by their keyword lists: {e:#}");
+            "facets (keyword lists within the parent theme)"
+        }
+    };
+    let predicted: Vec<Vec<bool>> = match head {
+        Ok(decided) => decided
+            .into_iter()
+            .zip(&examples)
+            .map(|(row, e)| {
+                row.into_iter()
+                    .zip(&taxonomy.labels)
+                    .map(|(on, l)| on && e.themes.contains(&l.group))
+                    .collect()
+            })
+            .collect(),
+        Err(_) => examples
+            .iter()
+            .map(|e| {
+                let found = facets.of(&e.text, &e.themes);
+                ids.iter().map(|f| found.iter().any(|x| x == f)).collect()
+            })
+            .collect(),
+    };
     let gold = gold_matrix(&examples, taxonomy);
     Ok(Some(report(
-        "facets (keyword lists within the parent theme)",
+        name,
         None,
         taxonomy,
         &examples,

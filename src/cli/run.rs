@@ -161,6 +161,13 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     } else {
         load_commitment(args.commitment_head.as_deref(), built.encoder.as_ref())?
     };
+    let facet_head = load_side_head(
+        None,
+        crate::facets::FACET_HEAD,
+        crate::facets::FACET_TAXONOMY,
+        "the facet head",
+        built.encoder.as_ref(),
+    )?;
     let parts = Components {
         taxonomy: &taxonomy,
         taxonomy_path: &taxonomy_path,
@@ -179,13 +186,18 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
             .as_ref()
             .map(|(c, _, _)| c as &dyn crate::classify::Classifier),
         commitment_info: commitment.as_ref().map(|(_, info, _)| info.clone()),
+        facets: facet_head
+            .as_ref()
+            .map(|(c, _, _)| c as &dyn crate::classify::Classifier),
+        facet_info: facet_head.as_ref().map(|(_, info, _)| info.clone()),
         store: cache.as_ref(),
         fingerprints: pipeline::Fingerprints {
             segmenter: tokenizer.fingerprint().to_string(),
             classifier: format!(
-                "{}+{}",
+                "{}+{}+{}",
                 built.fingerprint,
-                commitment.as_ref().map_or("", |(_, _, f)| f.as_str())
+                commitment.as_ref().map_or("", |(_, _, f)| f.as_str()),
+                facet_head.as_ref().map_or("", |(_, _, f)| f.as_str())
             ),
         },
     };
@@ -213,21 +225,44 @@ fn load_commitment(
     )>,
 > {
     use crate::classify::commitment::{COMMITMENT_HEAD, COMMITMENT_TAXONOMY};
+    load_side_head(
+        dir,
+        COMMITMENT_HEAD,
+        COMMITMENT_TAXONOMY,
+        "--commitment-head",
+        encoder,
+    )
+}
+
+/// A head that reads the theme head's vectors for another reading of the codebook
+/// (commitment flags, facets): the head, its record (folder, thresholds, the error
+/// rates beside it) and the fingerprint of its files.
+fn load_side_head(
+    dir: Option<&Path>,
+    default: &str,
+    taxonomy: &str,
+    option: &str,
+    encoder: Option<&crate::embed::BertEncoder>,
+) -> anyhow::Result<
+    Option<(
+        crate::classify::LinearClassifier,
+        crate::report::CommitmentInfo,
+        String,
+    )>,
+> {
     use crate::classify::Classifier;
     let named = dir.is_some();
-    let dir = dir.map_or_else(|| project_file(COMMITMENT_HEAD), Path::to_path_buf);
+    let dir = dir.map_or_else(|| project_file(default), Path::to_path_buf);
     let Some(encoder) = encoder else {
         if named {
-            anyhow::bail!(
-                "--commitment-head needs the encoder: use it with the default classifier"
-            );
+            anyhow::bail!("{option} needs the encoder: use it with the default classifier");
         }
         return Ok(None);
     };
     if !named && !dir.join("head.json").is_file() {
         return Ok(None);
     }
-    let taxonomy = load_taxonomy(Some(&project_file(COMMITMENT_TAXONOMY)))?;
+    let taxonomy = load_taxonomy(Some(&project_file(taxonomy)))?;
     let head = match crate::classify::LinearClassifier::load(
         &dir,
         &taxonomy,
@@ -236,7 +271,7 @@ fn load_commitment(
     ) {
         Ok(head) => head,
         Err(e) if !named => {
-            tracing::info!("no commitment flags: {e}");
+            tracing::info!("{option}: not used: {e}");
             return Ok(None);
         }
         Err(e) => return Err(e.into()),
@@ -253,6 +288,7 @@ fn load_commitment(
             .cloned()
             .zip(head.thresholds().iter().copied())
             .collect(),
+        rates: super::common::read_rates(&dir)?,
     };
     Ok(Some((
         head,

@@ -62,6 +62,9 @@ pub struct PassageRecord {
     /// The commitment head's score per flag.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub commitment_scores: BTreeMap<String, f32>,
+    /// The facet head's score per facet, when the run had one.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub facet_scores: BTreeMap<String, f32>,
     /// Its facets (`housing` … `hypertension`): given only under a theme it is coded
     /// with (after review), so derived anew by every rebuild.
     #[serde(default)]
@@ -163,11 +166,15 @@ fn fp32() -> String {
     "fp32".into()
 }
 
-/// The commitment head a run used, and its thresholds.
+/// A head a run used beside the theme classifier (commitment flags, facets), and its
+/// thresholds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CommitmentInfo {
     pub head: String,
     pub thresholds: BTreeMap<String, f32>,
+    /// Its per-label error rates (`rates.json` beside the head), when measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rates: Option<crate::honest::Rates>,
 }
 
 /// The classifier a run used.
@@ -253,6 +260,10 @@ pub struct RunRecord {
     /// The commitment head, when the run flagged commitments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commitment: Option<CommitmentInfo>,
+    /// The facet head, when the run scored facets with one (otherwise facets come
+    /// from the keyword lists of `corpus/facets.toml`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facets: Option<CommitmentInfo>,
     /// Set in a partial run (`run --shard K/N`): which part of the round it coded.
     /// `planthemes merge` combines the parts into one run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -371,7 +382,10 @@ pub fn write_outputs(
     let (mut passages, summary) = reviews.annotate(&record.labels, passages.to_vec());
     let facets = crate::facets::Facets::builtin().map_err(io::Error::other)?;
     for p in &mut passages {
-        p.facets = facets.of(&p.text, p.coded());
+        p.facets = match &record.facets {
+            Some(head) => facets.of_scores(&p.facet_scores, &head.thresholds, p.coded()),
+            None => facets.of(&p.text, p.coded()),
+        };
     }
     let passages = &passages[..];
     record.review = (!reviews.is_empty()).then_some(summary);
@@ -734,7 +748,17 @@ pub fn coverage_of(record: &RunRecord, passages: &[PassageRecord]) -> Coverage {
     if let Ok(facets) = crate::facets::Facets::builtin() {
         let ids: Vec<String> = facets.ids().into_iter().map(String::from).collect();
         let parents: Vec<String> = facets.parents().into_iter().map(String::from).collect();
-        let hits: Vec<Vec<f32>> = passages.iter().map(|p| facets.hits(&p.text)).collect();
+        // The facet head's scores, or the keyword lists' hits.
+        let hits: Vec<Vec<f32>> = passages
+            .iter()
+            .map(|p| match &record.facets {
+                Some(_) => ids
+                    .iter()
+                    .map(|f| p.facet_scores.get(f).copied().unwrap_or(0.0))
+                    .collect(),
+                None => facets.hits(&p.text),
+            })
+            .collect();
         let decisions: Vec<Vec<bool>> = passages
             .iter()
             .map(|p| ids.iter().map(|f| p.facets.contains(f)).collect())
@@ -758,7 +782,11 @@ pub fn coverage_of(record: &RunRecord, passages: &[PassageRecord]) -> Coverage {
                 .expect("a facet id");
             row.parent = Some(parents[at].clone());
         }
-        if let Some(rates) = crate::facets::Facets::rates() {
+        let rates = match &record.facets {
+            Some(head) => head.rates.clone(),
+            None => crate::facets::Facets::rates(),
+        };
+        if let Some(rates) = rates {
             crate::honest::apply(
                 &mut by_facet.coverage,
                 &mut by_facet.national,
@@ -884,6 +912,7 @@ mod tests {
             }],
             review: None,
             commitment: None,
+            facets: None,
             shard: None,
             national: Vec::new(),
         }
@@ -906,6 +935,7 @@ mod tests {
             reviewed: None,
             commitment: Vec::new(),
             commitment_scores: BTreeMap::new(),
+            facet_scores: BTreeMap::new(),
             facets: Vec::new(),
         }
     }

@@ -237,6 +237,7 @@ mod tests {
             reviewed: None,
             commitment: Vec::new(),
             commitment_scores: BTreeMap::new(),
+            facet_scores: BTreeMap::new(),
             facets: Vec::new(),
         }
     }
