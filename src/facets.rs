@@ -138,11 +138,15 @@ mod tests {
         assert!(got.contains(&"housing".to_string()), "{got:?}");
         assert!(got.contains(&"income_poverty".to_string()), "{got:?}");
         assert!(facets.of(text, &["access".to_string()]).is_empty());
-                assert!(Facets::rates().unwrap().labels.contains_key("housing"));
+        assert!(Facets::rates().unwrap().labels.contains_key("housing"));
 
         // From a facet head's scores: over the threshold and under a coded parent.
         let scores = [("housing".to_string(), 0.9), ("maternity".to_string(), 0.9)].into();
-        let thresholds = [("housing".to_string(), 0.5), ("maternity".to_string(), 0.95)].into();
+        let thresholds = [
+            ("housing".to_string(), 0.5),
+            ("maternity".to_string(), 0.95),
+        ]
+        .into();
         assert_eq!(facets.of_scores(&scores, &thresholds, &wider), ["housing"]);
         let access = vec!["access".to_string()];
         assert!(facets.of_scores(&scores, &thresholds, &access).is_empty());

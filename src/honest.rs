@@ -82,14 +82,25 @@ pub fn rogan_gladen(share: f64, sensitivity: f64, specificity: f64) -> Option<f6
 /// probability `p`: P(Binomial(n, p) < m).
 pub fn p_below(n: usize, p: f64, m: usize) -> f64 {
     let p = p.clamp(0.0, 1.0);
-    (0..m.min(n + 1))
-        .map(|k| choose(n, k) * p.powi(k as i32) * (1.0 - p).powi((n - k) as i32))
+    if m > n {
+        return 1.0;
+    }
+    if p == 0.0 {
+        return if m > 0 { 1.0 } else { 0.0 };
+    }
+    if p == 1.0 {
+        return 0.0; // every try succeeds: n ≥ m of them
+    }
+    // Each term in logs, so that large documents neither overflow nor underflow.
+    let (ln_p, ln_q) = (p.ln(), (1.0 - p).ln());
+    (0..m)
+        .map(|k| (ln_choose(n, k) + k as f64 * ln_p + (n - k) as f64 * ln_q).exp())
         .sum::<f64>()
         .clamp(0.0, 1.0)
 }
 
-fn choose(n: usize, k: usize) -> f64 {
-    (0..k).fold(1.0, |acc, i| acc * (n - i) as f64 / (i + 1) as f64)
+fn ln_choose(n: usize, k: usize) -> f64 {
+    (0..k).map(|i| ((n - i) as f64 / (i + 1) as f64).ln()).sum()
 }
 
 /// Resamples for every interval.
@@ -186,9 +197,22 @@ pub fn adjust(
     let m = presence.min_passages.max(1);
     let typical = typical_shares(rows);
     let mut rng = ChaCha8Rng::seed_from_u64(2026);
+    // Jeffreys' prior: the draws centre near the measured rate even on few passages.
     let posterior = |hits: u64, misses: u64| {
-        Beta::new(hits as f64 + 1.0, misses as f64 + 1.0).expect("positive Beta parameters")
+        Beta::new(hits as f64 + 0.5, misses as f64 + 0.5).expect("positive Beta parameters")
     };
+    // Per label and kind, the chance before reading a system's documents that they have
+    // the theme: the share of systems found with it, pulled towards one half
+    // ((present + 1) / (systems + 2)), so that a theme found nowhere is not taken to be
+    // nowhere.
+    let mut priors: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
+    for r in rows.iter().filter(|r| r.total > 0) {
+        let e = priors
+            .entry((r.label.as_str(), r.kind.as_str()))
+            .or_default();
+        e.0 += usize::from(r.present);
+        e.1 += 1;
+    }
 
     // Per label: draws of sensitivity, specificity and precision, shared by every cell
     // and national row so that their intervals agree.
@@ -223,25 +247,29 @@ pub fn adjust(
             present_draws.push(None);
             continue;
         };
-        let (se, sp, pr) = (
-            r.recall().unwrap_or(0.0),
-            r.specificity().unwrap_or(0.0),
-            r.precision().unwrap_or(0.0),
-        );
+        // A rate with nothing to measure it on (no passage had the label, or the
+        // classifier never gave it) says nothing: its columns stay empty.
+        let (se, sp, pr) = (r.recall(), r.specificity(), r.precision());
         let k = expected_carriers(row, typical(row), presence);
         let mut h = Honest {
-            share_adj: (row.total > 0)
-                .then(|| rogan_gladen(row.share, se, sp))
-                .flatten(),
+            share_adj: match (se, sp, row.total > 0) {
+                (Some(se), Some(sp), true) => rogan_gladen(row.share, se, sp),
+                _ => None,
+            },
             ..Honest::default()
         };
         if row.total > 0 {
             if row.present {
-                h.p_false = Some(p_below(row.passages, pr, m));
+                h.p_false = pr.map(|pr| p_below(row.passages, pr, m));
             } else {
-                h.p_missed = Some(p_below(k, se, m));
+                h.p_missed = se.map(|se| p_below(k, se, m));
             }
         }
+        let prior = priors
+            .get(&(row.label.as_str(), row.kind.as_str()))
+            .map_or(0.5, |(present, n)| {
+                (*present as f64 + 1.0) / (*n as f64 + 2.0)
+            });
         let mut shares = Vec::with_capacity(RESAMPLES);
         let mut present = Vec::with_capacity(RESAMPLES);
         for &(se_b, sp_b, pr_b) in d {
@@ -259,23 +287,18 @@ pub fn adjust(
             } else if row.present {
                 1.0 - p_below(row.passages, pr_b, m)
             } else {
-                // Bayes: missed (p_missed) and there, against absent and truly absent,
-                // with the share of systems whose documents of this kind have it as
-                // the prior.
+                // Bayes: there but missed, against truly absent.
                 let missed = p_below(k, se_b, m);
-                let prior = prior_present(rows, row);
-                if prior >= 1.0 {
-                    1.0
-                } else {
-                    missed * prior / (missed * prior + (1.0 - prior))
-                }
+                missed * prior / (missed * prior + (1.0 - prior))
             };
             present.push(rng.random::<f64>() < p_present);
         }
-        if h.share_adj.is_some() && !shares.is_empty() {
+        if let (Some(adj), false) = (h.share_adj, shares.is_empty()) {
+            // The interval always holds the estimate (with few passages behind a rate
+            // the draws can centre a little away from it).
             let (low, high) = interval(&mut shares);
-            h.share_adj_low = Some(low);
-            h.share_adj_high = Some(high);
+            h.share_adj_low = Some(low.min(adj));
+            h.share_adj_high = Some(high.max(adj));
         }
         honest.push(h);
         present_draws.push(Some(present));
@@ -304,21 +327,6 @@ pub fn adjust(
         })
         .collect();
     (honest, intervals)
-}
-
-/// The share of systems whose documents of this cell's kind have its label.
-fn prior_present(rows: &[CoverageRow], row: &CoverageRow) -> f64 {
-    let cells = rows
-        .iter()
-        .filter(|r| r.label == row.label && r.kind == row.kind && r.total > 0);
-    let (n, present) = cells.fold((0usize, 0usize), |(n, p), r| {
-        (n + 1, p + usize::from(r.present))
-    });
-    if n == 0 {
-        0.0
-    } else {
-        present as f64 / n as f64
-    }
 }
 
 /// The 2.5th and 97.5th percentiles.
@@ -380,6 +388,11 @@ mod tests {
         assert!((p_below(3, 0.7, 2) - 0.216).abs() < 1e-12);
         // P(Binomial(4, 0.8) < 1) = 0.2⁴
         assert!((p_below(4, 0.8, 1) - 0.0016).abs() < 1e-12);
+        // A large document: no overflow, no NaN.
+        let big = p_below(5000, 0.7, 200);
+        assert!(big.is_finite() && (0.0..1e-100).contains(&big), "{big}");
+        assert_eq!(p_below(3, 1.0, 2), 0.0);
+        assert_eq!(p_below(3, 0.0, 2), 1.0);
 
         // Three strategies. A: 3 of 10 passages (present); B: 4 of 20 (present); C: 1
         // of 30 (absent under the two-passage rule).
@@ -424,6 +437,24 @@ mod tests {
         );
         // The same inputs give the same figures.
         assert_eq!(adjust(&rows, &national, &rates(), presence).0, h);
+    }
+
+    #[test]
+    fn a_rate_measured_on_nothing_gives_nothing() {
+        // No passage of the rates data had the label: recall is unknown.
+        let mut rates = rates();
+        rates.labels.insert(
+            "housing".into(),
+            LabelRates {
+                tp: 0,
+                fp: 3,
+                fn_: 0,
+                tn: 50,
+            },
+        );
+        let rows = vec![row("A", "housing", 0, 10, false)];
+        let (h, _) = adjust(&rows, &[], &rates, Presence::default());
+        assert_eq!((h[0].p_missed, h[0].share_adj), (None, None));
     }
 
     #[test]

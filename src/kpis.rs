@@ -77,7 +77,7 @@ pub fn extract(text: &str) -> Vec<Target> {
                     // read as prose.
                     for cell in &cells {
                         for clause in text_clauses(cell) {
-                            if let Clause::Text(sentence) = clause {
+                            if let Clause::Text(sentence, _) = clause {
                                 out.extend(sentence_targets(&sentence));
                             }
                         }
@@ -86,14 +86,19 @@ pub fn extract(text: &str) -> Vec<Target> {
                     out.extend(found);
                 }
             }
-            Clause::Text(sentence) => {
+            Clause::Text(sentence, original) => {
                 // "NHS England's guidance sets 32 objectives. They include 78% within
                 // four hours…": a report of national objectives goes on in "they".
                 let national = reports_national(&sentence);
-                let follows = national_before && FOLLOW_ON.is_match(&sentence.to_lowercase());
+                let follows = national_before && FOLLOW_ON.is_match(&sentence.to_ascii_lowercase());
                 national_before = national || follows;
                 if !national && !follows {
-                    out.extend(sentence_targets(&sentence));
+                    out.extend(sentence_targets(&sentence).into_iter().map(|mut t| {
+                        if let Some(original) = &original {
+                            t.sentence = original.clone();
+                        }
+                        t
+                    }));
                 }
             }
         }
@@ -105,7 +110,9 @@ pub fn extract(text: &str) -> Vec<Target> {
 // Clauses
 
 enum Clause {
-    Text(String),
+    /// A clause as the rules read it, and the text as written when the rules read it
+    /// with a date added from its lead-in.
+    Text(String, Option<String>),
     /// A table row's cells, and the header row's cells above it when there is one.
     Row {
         cells: Vec<String>,
@@ -122,6 +129,7 @@ fn clauses(text: &str) -> Vec<Clause> {
     for line in text.lines() {
         let line = line.trim();
         if line.is_empty() {
+            header = None; // a blank line ends a table
             continue;
         }
         if !line.contains('|') {
@@ -175,9 +183,12 @@ fn text_clauses(line: &str) -> Vec<Clause> {
             }
             match &lead_date {
                 Some(lead) if i > 0 && dates(sentence).is_empty() => {
-                    out.push(Clause::Text(format!("{sentence}, {lead}")));
+                    out.push(Clause::Text(
+                        format!("{sentence}, {lead}"),
+                        Some(sentence.to_string()),
+                    ));
                 }
-                _ => out.push(Clause::Text(sentence.to_string())),
+                _ => out.push(Clause::Text(sentence.to_string(), None)),
             }
         }
     }
@@ -448,6 +459,15 @@ fn join_ratios(text: &str, numbers: Vec<Number>) -> Vec<Number> {
     out
 }
 
+/// The nearest character boundary at or before byte `i` (clamped to the text).
+fn boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
 fn round(v: f64) -> f64 {
     (v * 1e6).round() / 1e6
 }
@@ -458,7 +478,7 @@ fn round(v: f64) -> f64 {
 /// The lower-case words before byte `at`, nearest first.
 fn words_before(text: &str, at: usize, n: usize) -> Vec<String> {
     WORD.find_iter(&text[..at])
-        .map(|m| m.as_str().to_lowercase())
+        .map(|m| m.as_str().to_ascii_lowercase())
         .collect::<Vec<_>>()
         .into_iter()
         .rev()
@@ -470,7 +490,7 @@ fn words_before(text: &str, at: usize, n: usize) -> Vec<String> {
 fn words_after(text: &str, at: usize, n: usize) -> Vec<String> {
     WORD.find_iter(&text[at..])
         .take(n)
-        .map(|m| m.as_str().to_lowercase())
+        .map(|m| m.as_str().to_ascii_lowercase())
         .collect()
 }
 
@@ -647,7 +667,7 @@ fn role_of(text: &str, n: &Number, previous: Option<(Role, &Number, bool)>) -> (
     }
     // Ranges and alternatives continue a skipped number: "aged 18 to 25", "stage 1 or 2".
     if let Some((Role::Skip, prev, _)) = previous {
-        let between = text[prev.end..n.start].trim().to_lowercase();
+        let between = text[prev.end..n.start].trim().to_ascii_lowercase();
         if matches!(between.as_str(), "to" | "or" | "and" | "–" | "-") {
             return (Role::Skip, false);
         }
@@ -867,7 +887,7 @@ const PAST: [&str; 30] = [
 
 /// Whether a clause reports a national ambition without adopting it.
 fn reports_national(sentence: &str) -> bool {
-    let lower = sentence.to_lowercase();
+    let lower = sentence.to_ascii_lowercase();
     NATIONAL_SUBJECT.is_match(&lower)
         && !has_any(&words(sentence), &FIRST_PERSON)
         && !contains_word(&lower, "our own")
@@ -888,7 +908,7 @@ const FIRST_PERSON: [&str; 5] = ["we", "our", "us", "we're", "ourselves"];
 
 fn words(text: &str) -> Vec<String> {
     WORD.find_iter(text)
-        .map(|m| m.as_str().to_lowercase())
+        .map(|m| m.as_str().to_ascii_lowercase())
         .collect()
 }
 
@@ -953,7 +973,7 @@ enum Anchor {
 }
 
 fn sentence_targets(sentence: &str) -> Vec<Target> {
-    let lower = sentence.to_lowercase();
+    let lower = sentence.to_ascii_lowercase();
     let all_words = words(sentence);
     if all_words.is_empty() || is_past(&all_words) {
         return Vec::new();
@@ -1027,7 +1047,7 @@ fn sentence_targets(sentence: &str) -> Vec<Target> {
             .rev()
             .find(|(_, n)| n.end <= d.start);
         let glued = prev_number.is_some_and(|(_, n)| {
-            let gap = sentence[n.end..d.start].to_lowercase();
+            let gap = sentence[n.end..d.start].to_ascii_lowercase();
             let gap = gap.trim();
             gap.len() <= 48
                 && (gap.ends_with(" in") || gap == "in")
@@ -1254,7 +1274,9 @@ fn sentence_targets(sentence: &str) -> Vec<Target> {
     let mut previous_end = 0;
     for (n, date, at) in &found {
         let local_end = (*at + 1).max(n.end);
-        let window = &lower[previous_end.min(local_end)..(local_end + 24).min(lower.len())];
+        let from = boundary(&lower, previous_end.min(local_end));
+        let to = boundary(&lower, local_end + 24);
+        let window = &lower[from..to.max(from)];
         let direction = direction_in(window)
             .or_else(|| direction_in(&lower))
             .or_else(|| {
@@ -1524,7 +1546,7 @@ static PER: LazyLock<Regex> =
 /// What is measured: the words after the verb of change ("reduce adult smoking
 /// prevalence from…"), or before "will", or a label before a colon.
 fn indicator(sentence: &str) -> String {
-    let lower = sentence.to_lowercase();
+    let lower = sentence.to_ascii_lowercase();
     let cut = |s: &str| -> String {
         let end = INDICATOR_END.find(s).map_or(s.len(), |m| m.start());
         let mut s = s[..end]
@@ -1545,7 +1567,7 @@ fn indicator(sentence: &str) -> String {
     };
     if let Some(m) = CHANGE_VERB.find(&lower) {
         let s = cut(&lower[m.end()..]);
-        if s.split_whitespace().count() >= 2 {
+        if !s.is_empty() && !matches!(s.as_str(), "it" | "this" | "them" | "that" | "these") {
             return s;
         }
     }
@@ -1763,12 +1785,12 @@ fn table_row(cells: &[String], header: Option<&[String]>) -> Vec<Target> {
         let date = dates(&head).into_iter().next().map(|d| d.value);
         let base_label = ["baseline", "actual", "current", "outturn"]
             .iter()
-            .any(|w| head.to_lowercase().contains(w));
+            .any(|w| head.to_ascii_lowercase().contains(w));
         if date.is_none() && !base_label {
             continue;
         }
         let body_dates = dates(&body);
-        let lower_body = body.to_lowercase();
+        let lower_body = body.to_ascii_lowercase();
         let value = if matches!(lower_body.as_str(), "none" | "zero" | "nil" | "0") {
             Some((0.0, String::new()))
         } else {
@@ -1792,7 +1814,7 @@ fn table_row(cells: &[String], header: Option<&[String]>) -> Vec<Target> {
         };
         parsed.push(Cell {
             date,
-            label: head.to_lowercase(),
+            label: head.to_ascii_lowercase(),
             value,
         });
     }

@@ -162,7 +162,15 @@ struct Report {
     /// The facets on the passages that carry hand-coded `facets`, each judged only on
     /// passages whose gold labels have its parent theme.
     #[serde(skip_serializing_if = "Option::is_none")]
-    facets: Option<ClassifierReport>,
+    facets: Option<FacetsReport>,
+}
+
+#[derive(Serialize)]
+struct FacetsReport {
+    /// Passages that carry hand-coded facets.
+    n: usize,
+    #[serde(flatten)]
+    report: ClassifierReport,
 }
 
 #[derive(Serialize)]
@@ -346,17 +354,7 @@ fn commitment_section(
         Ok(e) if !e.is_empty() => e,
         _ => return Ok(None),
     };
-    let encoder = load_encoder(&args.encoder, &head_layers(Some(&head))?)?;
-    let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
-    let vectors = embed_texts_cached(&encoder, args.cache.open().as_ref(), &texts, "passages")?;
-    let (classifier, _) = make_classifier(
-        Kind::Linear,
-        Some(&head),
-        args.prototype_threshold,
-        &taxonomy,
-        Some(&encoder),
-    )?;
-    let predicted = classifier.predict(&Input::zip(&texts, &vectors))?;
+    let (name, predicted) = side_head_predictions(args, &head, &examples, &taxonomy)?;
     let gold = gold_matrix(&examples, &taxonomy);
     let flags_of = |row: &[bool]| -> Vec<&str> {
         taxonomy
@@ -373,7 +371,7 @@ fn commitment_section(
         .filter(|(g, p)| strength(&flags_of(g)) == strength(&flags_of(p)))
         .count();
     let flags = report(
-        classifier.name(),
+        &name,
         None,
         &taxonomy,
         &examples,
@@ -399,25 +397,33 @@ fn facet_head_scores(
         "no facet head at {}",
         head.display()
     );
-    let encoder = load_encoder(&args.encoder, &head_layers(Some(&head))?)?;
+    Ok(side_head_predictions(args, &head, examples, taxonomy)?.1)
+}
+
+/// A head's name and decisions on the examples, with the encoder its layers need.
+fn side_head_predictions(
+    args: &EvalArgs,
+    head: &std::path::Path,
+    examples: &[Example],
+    taxonomy: &Taxonomy,
+) -> anyhow::Result<(String, Vec<Vec<bool>>)> {
+    let encoder = load_encoder(&args.encoder, &head_layers(Some(head))?)?;
     let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
     let vectors = embed_texts_cached(&encoder, args.cache.open().as_ref(), &texts, "passages")?;
     let (classifier, _) = make_classifier(
         Kind::Linear,
-        Some(&head),
+        Some(head),
         args.prototype_threshold,
         taxonomy,
         Some(&encoder),
     )?;
-    Ok(classifier.predict(&Input::zip(&texts, &vectors))?)
+    let predicted = classifier.predict(&Input::zip(&texts, &vectors))?;
+    Ok((classifier.name().to_string(), predicted))
 }
 
 /// The facets' keyword lists scored on the file's passages with `facets`, each facet
 /// given only where the gold labels have its parent.
-fn facet_section(
-    args: &EvalArgs,
-    data: &std::path::Path,
-) -> anyhow::Result<Option<ClassifierReport>> {
+fn facet_section(args: &EvalArgs, data: &std::path::Path) -> anyhow::Result<Option<FacetsReport>> {
     let facets = crate::facets::Facets::builtin()?;
     let taxonomy = facets.taxonomy();
     let examples = match read_examples_of(data, taxonomy, "facets") {
@@ -454,14 +460,17 @@ fn facet_section(
             .collect(),
     };
     let gold = gold_matrix(&examples, taxonomy);
-    Ok(Some(report(
-        name,
-        None,
-        taxonomy,
-        &examples,
-        &Judgements { gold, predicted },
-        args,
-    )))
+    Ok(Some(FacetsReport {
+        n: examples.len(),
+        report: report(
+            name,
+            None,
+            taxonomy,
+            &examples,
+            &Judgements { gold, predicted },
+            args,
+        ),
+    }))
 }
 
 /// `eval --run`: the machine's codes against the reviewers' decisions.
@@ -676,9 +685,9 @@ fn print_tables(report: &Report, taxonomy: &Taxonomy) {
     if let (Some(f), Ok(facets)) = (&report.facets, crate::facets::Facets::builtin()) {
         println!("\nfacets (judged within their gold parent theme):");
         print_results(
-            std::slice::from_ref(f),
+            std::slice::from_ref(&f.report),
             &report.data,
-            report.n,
+            f.n,
             facets.taxonomy(),
         );
     }

@@ -66,6 +66,16 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<ExitCode> {
         } else if !(0.0..=1.0).contains(&value) {
             bail!("--threshold {setting:?}: a threshold is a score from 0 to 1");
         }
+        // The head's error rates were measured at its own threshold: at another one
+        // they no longer hold, so the honest columns of that label are left empty.
+        if let Some(rates) = &mut record.classifier.rates {
+            if rates.labels.remove(label).is_some() {
+                eprintln!(
+                    "note: {label}: the measured error rates were for the head's own threshold; \
+                     its share_adj, p_missed and p_false are left empty"
+                );
+            }
+        }
         record.thresholds.insert(label.to_string(), value);
     }
     if let Some(n) = args.min_passages {

@@ -217,13 +217,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
 fn load_commitment(
     dir: Option<&Path>,
     encoder: Option<&crate::embed::BertEncoder>,
-) -> anyhow::Result<
-    Option<(
-        crate::classify::LinearClassifier,
-        crate::report::CommitmentInfo,
-        String,
-    )>,
-> {
+) -> anyhow::Result<Option<SideHead>> {
     use crate::classify::commitment::{COMMITMENT_HEAD, COMMITMENT_TAXONOMY};
     load_side_head(
         dir,
@@ -234,6 +228,13 @@ fn load_commitment(
     )
 }
 
+/// A side head, its record and the fingerprint of its files.
+type SideHead = (
+    crate::classify::LinearClassifier,
+    crate::report::CommitmentInfo,
+    String,
+);
+
 /// A head that reads the theme head's vectors for another reading of the codebook
 /// (commitment flags, facets): the head, its record (folder, thresholds, the error
 /// rates beside it) and the fingerprint of its files.
@@ -243,13 +244,7 @@ fn load_side_head(
     taxonomy: &str,
     option: &str,
     encoder: Option<&crate::embed::BertEncoder>,
-) -> anyhow::Result<
-    Option<(
-        crate::classify::LinearClassifier,
-        crate::report::CommitmentInfo,
-        String,
-    )>,
-> {
+) -> anyhow::Result<Option<SideHead>> {
     use crate::classify::Classifier;
     let named = dir.is_some();
     let dir = dir.map_or_else(|| project_file(default), Path::to_path_buf);

@@ -452,10 +452,11 @@ pub fn write_outputs(
         }
         out.flush()
     })?;
+    let targets = kpis(passages);
     write_atomic(&dir.join("kpis.csv"), |w| {
         let mut out = csv::Writer::from_writer(w);
         out.write_record(KPI_COLUMNS)?;
-        for (p, t) in kpis(passages) {
+        for (p, t) in &targets {
             out.write_record([
                 p.id.as_str(),
                 &p.ics,
@@ -608,7 +609,7 @@ pub fn write_outputs(
         }
         out.flush()
     })?;
-    let page = html::render(record, passages, &coverage)
+    let page = html::render(record, passages, &coverage, &targets)
         .map_err(|e| io::Error::other(format!("rendering report.html: {e:#}")))?;
     write_atomic(&dir.join("report.html"), |w| w.write_all(page.as_bytes()))?;
     write_atomic(&dir.join("report.json"), |w| {
@@ -718,17 +719,7 @@ pub fn coverage_of(record: &RunRecord, passages: &[PassageRecord]) -> Coverage {
         .iter()
         .map(|p| labels.iter().map(|l| p.coded().contains(l)).collect())
         .collect();
-    let coded: Vec<Coded<'_>> = passages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| Coded {
-            id: &p.id,
-            ics: &p.ics,
-            kind: p.kind,
-            scores: &scores[i],
-            labels: &decisions[i],
-        })
-        .collect();
+    let coded = coded_rows(passages, &scores, &decisions);
     let documents: Vec<(String, DocKind)> = record
         .documents
         .iter()
@@ -763,17 +754,7 @@ pub fn coverage_of(record: &RunRecord, passages: &[PassageRecord]) -> Coverage {
             .iter()
             .map(|p| ids.iter().map(|f| p.facets.contains(f)).collect())
             .collect();
-        let coded: Vec<Coded<'_>> = passages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| Coded {
-                id: &p.id,
-                ics: &p.ics,
-                kind: p.kind,
-                scores: &hits[i],
-                labels: &decisions[i],
-            })
-            .collect();
+        let coded = coded_rows(passages, &hits, &decisions);
         let mut by_facet = aggregate(&ids, &coded, &documents, record.presence);
         for row in &mut by_facet.coverage {
             let at = ids
@@ -798,6 +779,25 @@ pub fn coverage_of(record: &RunRecord, passages: &[PassageRecord]) -> Coverage {
         coverage.facet_national = by_facet.national;
     }
     coverage
+}
+
+/// Each passage with its scores and decisions, as aggregation reads them.
+fn coded_rows<'a>(
+    passages: &'a [PassageRecord],
+    scores: &'a [Vec<f32>],
+    decisions: &'a [Vec<bool>],
+) -> Vec<Coded<'a>> {
+    passages
+        .iter()
+        .zip(scores.iter().zip(decisions))
+        .map(|(p, (scores, labels))| Coded {
+            id: &p.id,
+            ics: &p.ics,
+            kind: p.kind,
+            scores,
+            labels,
+        })
+        .collect()
 }
 
 /// Reads a finished run: its record and passages.

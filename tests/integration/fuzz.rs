@@ -188,3 +188,52 @@ fn fuzz_manifest_reader_and_planner_never_panic_or_leave_the_round() {
         Ok(())
     });
 }
+
+/// Plan prose with the pieces the target rules read: numbers, money, shares, years and
+/// financial years, months and days, table bars, bullets, dashes, curly quotes, and
+/// characters whose lower case has another length (the Kelvin sign, dotted İ).
+fn target_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        4 => "[A-Za-z]{1,10}",
+        4 => Just(" ".to_string()),
+        2 => "[0-9]{1,7}(\\.[0-9]{1,2})?",
+        1 => "[0-9]{1,3}(,[0-9]{3}){1,2}",
+        1 => Just("%".to_string()),
+        1 => Just("£".to_string()),
+        1 => Just("m".to_string()),
+        1 => "(19|20)[0-9]{2}(/[0-9]{2})?",
+        1 => "(by|from|to|in|before|across) (March |winter |the end of )?20[0-9]{2}(/[0-9]{2}|–[0-9]{2})?",
+        1 => Just(" | ".to_string()),
+        1 => Just("\n".to_string()),
+        1 => Just(" • ".to_string()),
+        1 => Just(" - ".to_string()),
+        1 => Just(". ".to_string()),
+        1 => Just("; ".to_string()),
+        1 => Just(": ".to_string()),
+        1 => Just("’".to_string()),
+        1 => Just("–".to_string()),
+        1 => Just("\u{212a}".to_string()),
+        1 => Just("İ".to_string()),
+        1 => prop::sample::select(vec![
+            "we will reduce", "halve", "double", "no one will wait", "net zero",
+            "eliminate", "by a third", "up from", "compared with", "(currently ",
+            "target: ", "ambition", "aged 65 and over", "within 62 days", "9 in 10",
+            "over the same period", "that level", "the national ambition is",
+        ])
+        .prop_map(String::from),
+        1 => "\\PC{1,6}",
+    ];
+    prop::collection::vec(piece, 0..200).prop_map(|v| v.concat())
+}
+
+#[test]
+fn fuzz_target_rules_never_panic_and_give_whole_rows() {
+    fuzz("target rules", target_text(), |text| {
+        for t in planthemes::kpis::extract(&text) {
+            prop_assert!(t.target_value.is_finite());
+            prop_assert!(!t.target_date.is_empty());
+            prop_assert!(!t.sentence.is_empty());
+        }
+        Ok(())
+    });
+}
