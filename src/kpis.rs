@@ -129,7 +129,8 @@ fn clauses(text: &str) -> Vec<Clause> {
     for line in text.lines() {
         let line = line.trim();
         if line.is_empty() {
-            header = None; // a blank line ends a table
+            // Rows of a table read from a PDF come a blank line apart: a header holds
+            // until a line of prose.
             continue;
         }
         if !line.contains('|') {
