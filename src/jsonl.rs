@@ -22,6 +22,25 @@ pub enum JsonlError {
     },
     #[error("{}: the file has no records", path.display())]
     Empty { path: PathBuf },
+    #[error("{}: id {id:?} appears more than once", path.display())]
+    DuplicateId { path: PathBuf, id: String },
+}
+
+/// Refuses a file whose records repeat an id, naming the first repeated one.
+pub fn unique_ids<'a>(
+    path: &Path,
+    ids: impl IntoIterator<Item = &'a str>,
+) -> Result<(), JsonlError> {
+    let mut seen = std::collections::HashSet::new();
+    for id in ids {
+        if !seen.insert(id) {
+            return Err(JsonlError::DuplicateId {
+                path: path.to_path_buf(),
+                id: id.to_string(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Reads every non-blank line of `path` as a `T`. A malformed line is an error naming

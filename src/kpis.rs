@@ -1256,14 +1256,7 @@ fn sentence_targets(sentence: &str) -> Vec<Target> {
             None if owned_by_later && earlier.is_some() => {
                 Some(date_list[earlier.expect("checked")].value.clone())
             }
-            None => resolve(
-                &anchors,
-                &date_list,
-                n.end,
-                last_date.as_deref(),
-                &numbers,
-                &attached,
-            ),
+            None => resolve(&anchors, &date_list, n.end, last_date.as_deref(), &attached),
         };
         if let Some(date) = date {
             last_date = Some(date.clone());
@@ -1361,18 +1354,17 @@ fn sentence_targets(sentence: &str) -> Vec<Target> {
     out
 }
 
-/// The first date anchor after byte `at`, else "the same period" as the last date,
-/// else the last date anchor before `at`.
+/// The first date anchor after byte `at` that no number owns (`attached`: the date
+/// glued to each number, as in "110 in 2024/25"), else "the same period" as the last
+/// date, else the last date anchor before `at`.
 fn resolve(
     anchors: &[(usize, Anchor)],
     dates: &[Date],
     at: usize,
     last: Option<&str>,
-    numbers: &[Number],
     attached: &[Option<usize>],
 ) -> Option<String> {
     let owned: Vec<usize> = attached.iter().flatten().copied().collect();
-    let _ = numbers;
     let usable = |a: &Anchor| match a {
         Anchor::Date(d) => !owned.contains(d),
         Anchor::Same => true,
@@ -1628,7 +1620,7 @@ fn word_targets(
         direction,
         sentence: sentence.to_string(),
     };
-    let date_after = |at: usize| resolve(anchors, dates, at, None, &[], &[]);
+    let date_after = |at: usize| resolve(anchors, dates, at, None, &[]);
     let direction = direction_in(lower);
 
     let mut out: Vec<Target> = Vec::new();

@@ -1,11 +1,10 @@
 //! `planthemes embed`: passages in, unit vectors out.
 
-use std::collections::HashSet;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use clap::Args;
 use serde::{Deserialize, Serialize};
 
@@ -55,16 +54,7 @@ struct Embedding<'a> {
 
 pub fn run(args: &EmbedArgs) -> anyhow::Result<ExitCode> {
     let passages: Vec<Passage> = read_jsonl(&args.input)?;
-    let mut seen = HashSet::new();
-    for p in &passages {
-        if !seen.insert(p.id.as_str()) {
-            bail!(
-                "{}: id {:?} appears more than once",
-                args.input.display(),
-                p.id
-            );
-        }
-    }
+    crate::jsonl::unique_ids(&args.input, passages.iter().map(|p| p.id.as_str()))?;
 
     let truncation = if args.truncate {
         Truncation::Truncate

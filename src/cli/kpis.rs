@@ -1,10 +1,9 @@
 //! `planthemes kpis`: quantified targets extracted from passages, on their own.
 
-use std::collections::HashSet;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use clap::Args;
 use serde::{Deserialize, Serialize};
 
@@ -41,16 +40,7 @@ struct Found<'a> {
 
 pub fn run(args: &KpisArgs) -> anyhow::Result<ExitCode> {
     let passages: Vec<Passage> = read_jsonl(&args.input)?;
-    let mut seen = HashSet::new();
-    for p in &passages {
-        if !seen.insert(p.id.as_str()) {
-            bail!(
-                "{}: id {:?} appears more than once",
-                args.input.display(),
-                p.id
-            );
-        }
-    }
+    crate::jsonl::unique_ids(&args.input, passages.iter().map(|p| p.id.as_str()))?;
     let found: Vec<Vec<Target>> = passages.iter().map(|p| extract(&p.text)).collect();
     write_atomic(&args.output, |w| {
         for (p, targets) in passages.iter().zip(&found) {
