@@ -8,6 +8,8 @@
 //! per-facet error counts on the test split (`corpus/facets_rates.json`) drive the
 //! facet rows' honest columns.
 
+use std::sync::LazyLock;
+
 use crate::classify::{Classifier, ClassifyError, Input, KeywordClassifier};
 use crate::honest::Rates;
 use crate::report::LabelInfo;
@@ -31,15 +33,19 @@ pub struct Facets {
 }
 
 impl Facets {
-    /// The facets built into this binary.
-    pub fn builtin() -> Result<Self, ClassifyError> {
-        let taxonomy = Taxonomy::parse(FACETS_TOML, std::path::Path::new("corpus/facets.toml"))
-            .map_err(|e| ClassifyError::Config {
-                what: "corpus/facets.toml".into(),
-                reason: e.to_string(),
-            })?;
-        let keywords = KeywordClassifier::new(&taxonomy, 1)?;
-        Ok(Facets { taxonomy, keywords })
+    /// The facets built into this binary: parsed, and their keyword lists compiled,
+    /// once per process (every rebuild of a run's outputs reads them several times).
+    pub fn builtin() -> Result<&'static Self, ClassifyError> {
+        static BUILTIN: LazyLock<Result<Facets, String>> = LazyLock::new(|| {
+            let taxonomy = Taxonomy::parse(FACETS_TOML, std::path::Path::new(FACET_TAXONOMY))
+                .map_err(|e| e.to_string())?;
+            let keywords = KeywordClassifier::new(&taxonomy, 1).map_err(|e| e.to_string())?;
+            Ok(Facets { taxonomy, keywords })
+        });
+        BUILTIN.as_ref().map_err(|reason| ClassifyError::Config {
+            what: FACET_TAXONOMY.into(),
+            reason: reason.clone(),
+        })
     }
 
     /// The facets as reports show them: `group` is the parent theme.

@@ -16,6 +16,7 @@ use super::train::fmt_opt;
 use super::{CacheArgs, EncoderArgs};
 use crate::classify::prototype::DEFAULT_THRESHOLD;
 use crate::classify::Input;
+use crate::embed::BertEncoder;
 use crate::eval::{
     bootstrap, gold_matrix, macro_f1, micro_f1, read_examples_of, Example, Judgements,
 };
@@ -319,11 +320,11 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     let (commitment, facets) = if args.labels_field == "labels" {
         // The commitment head needs the default encoder's middle layers: with another
         // encoder (a test's tiny model, say) its section is left out, with a note.
-        let commitment = commitment_section(args, data).unwrap_or_else(|e| {
+        let commitment = commitment_section(args, data, encoder.as_ref()).unwrap_or_else(|e| {
             eprintln!("eval: commitment flags not scored: {e:#}");
             None
         });
-        (commitment, facet_section(args, data)?)
+        (commitment, facet_section(args, data, encoder.as_ref())?)
         // (facet_section falls back to the keyword lists when the head cannot run.)
     } else {
         (None, None)
@@ -342,6 +343,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
 fn commitment_section(
     args: &EvalArgs,
     data: &std::path::Path,
+    loaded: Option<&BertEncoder>,
 ) -> anyhow::Result<Option<CommitmentReport>> {
     use crate::classify::commitment::{strength, COMMITMENT_HEAD, COMMITMENT_TAXONOMY};
     use crate::paths::project_file;
@@ -354,7 +356,7 @@ fn commitment_section(
         Ok(e) if !e.is_empty() => e,
         _ => return Ok(None),
     };
-    let (name, predicted) = side_head_predictions(args, &head, &examples, &taxonomy)?;
+    let (name, predicted) = side_head_predictions(args, &head, &examples, &taxonomy, loaded)?;
     let gold = gold_matrix(&examples, &taxonomy);
     let flags_of = |row: &[bool]| -> Vec<&str> {
         taxonomy
@@ -390,6 +392,7 @@ fn facet_head_scores(
     args: &EvalArgs,
     examples: &[Example],
     taxonomy: &Taxonomy,
+    loaded: Option<&BertEncoder>,
 ) -> anyhow::Result<Vec<Vec<bool>>> {
     let head = crate::paths::project_file(crate::facets::FACET_HEAD);
     anyhow::ensure!(
@@ -397,25 +400,35 @@ fn facet_head_scores(
         "no facet head at {}",
         head.display()
     );
-    Ok(side_head_predictions(args, &head, examples, taxonomy)?.1)
+    Ok(side_head_predictions(args, &head, examples, taxonomy, loaded)?.1)
 }
 
-/// A head's name and decisions on the examples, with the encoder its layers need.
+/// A head's name and decisions on the examples, with the encoder its layers need: the
+/// one already loaded for the themes when it pools the same layers.
 fn side_head_predictions(
     args: &EvalArgs,
     head: &std::path::Path,
     examples: &[Example],
     taxonomy: &Taxonomy,
+    loaded: Option<&BertEncoder>,
 ) -> anyhow::Result<(String, Vec<Vec<bool>>)> {
-    let encoder = load_encoder(&args.encoder, &head_layers(Some(head))?)?;
+    let layers = head_layers(Some(head))?;
+    let fresh;
+    let encoder = match loaded {
+        Some(e) if e.extra_layers() == layers.as_slice() => e,
+        _ => {
+            fresh = load_encoder(&args.encoder, &layers)?;
+            &fresh
+        }
+    };
     let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
-    let vectors = embed_texts_cached(&encoder, args.cache.open().as_ref(), &texts, "passages")?;
+    let vectors = embed_texts_cached(encoder, args.cache.open().as_ref(), &texts, "passages")?;
     let (classifier, _) = make_classifier(
         Kind::Linear,
         Some(head),
         args.prototype_threshold,
         taxonomy,
-        Some(&encoder),
+        Some(encoder),
     )?;
     let predicted = classifier.predict(&Input::zip(&texts, &vectors))?;
     Ok((classifier.name().to_string(), predicted))
@@ -423,7 +436,11 @@ fn side_head_predictions(
 
 /// The facets' keyword lists scored on the file's passages with `facets`, each facet
 /// given only where the gold labels have its parent.
-fn facet_section(args: &EvalArgs, data: &std::path::Path) -> anyhow::Result<Option<FacetsReport>> {
+fn facet_section(
+    args: &EvalArgs,
+    data: &std::path::Path,
+    loaded: Option<&BertEncoder>,
+) -> anyhow::Result<Option<FacetsReport>> {
     let facets = crate::facets::Facets::builtin()?;
     let taxonomy = facets.taxonomy();
     let examples = match read_examples_of(data, taxonomy, "facets") {
@@ -432,7 +449,7 @@ fn facet_section(args: &EvalArgs, data: &std::path::Path) -> anyhow::Result<Opti
     };
     let ids = facets.ids();
     // The facet head, as `run` uses it; the keyword lists where it cannot run.
-    let head = facet_head_scores(args, &examples, taxonomy);
+    let head = facet_head_scores(args, &examples, taxonomy, loaded);
     let name = match &head {
         Ok(_) => "facets (the facet head, within the parent theme)",
         Err(e) => {
