@@ -58,6 +58,10 @@ pub struct HeadMeta {
     /// head trained with a dev split.
     #[serde(default = "one", skip_serializing_if = "is_one")]
     pub members: usize,
+    /// Trained on the passages carrying a parent theme, each threshold chosen on its
+    /// own parent's passages (`train --within-parent`, facet heads).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub within_parent: bool,
     pub dev_metrics: DevMetrics,
 }
 
@@ -427,6 +431,7 @@ mod tests {
             seed: 1,
             epochs: 1,
             members,
+            within_parent: false,
             dev_metrics: DevMetrics {
                 scores: None,
                 macro_f1: None,

@@ -366,6 +366,9 @@ pub struct Bagged {
     /// F1 per label of the out-of-fold scores at `thresholds` (chosen on those same
     /// scores, so optimistic, but over every pooled passage rather than a dev split).
     pub oof_f1: Vec<Option<f64>>,
+    /// Each pooled passage's out-of-fold scores, in `pool` order: thresholds can be
+    /// chosen again on a subset of them (`train --within-parent`).
+    pub oof: Vec<Vec<f32>>,
 }
 
 /// Trains `folds` members on `pool` (train and dev together). Member `k` holds out
@@ -430,20 +433,34 @@ pub fn train_bagged(
         members,
         thresholds,
         oof_f1,
+        oof,
     })
 }
 
 /// The threshold in 0.05..=0.95 (step 0.01) with the best dev F1 for label `l`; ties go
 /// to the one nearest 0.5. A label with no dev positives keeps 0.5.
 pub fn best_threshold(probs: &[Vec<f32>], gold: &[Vec<bool>], l: usize) -> (f32, Option<f64>) {
+    best_threshold_among(probs, gold, l, |_| true)
+}
+
+/// [`best_threshold`] judged only on the passages `among` keeps (by index): a facet's
+/// threshold on the passages that carry its parent theme, where it is decided.
+pub fn best_threshold_among(
+    probs: &[Vec<f32>],
+    gold: &[Vec<bool>],
+    l: usize,
+    among: impl Fn(usize) -> bool,
+) -> (f32, Option<f64>) {
     let f1_at = |t: f32| {
         let mut c = Counts::default();
-        for (p, g) in probs.iter().zip(gold) {
-            c.add(g[l], p[l] >= t);
+        for (i, (p, g)) in probs.iter().zip(gold).enumerate() {
+            if among(i) {
+                c.add(g[l], p[l] >= t);
+            }
         }
         c.f1()
     };
-    if !gold.iter().any(|g| g[l]) {
+    if !gold.iter().enumerate().any(|(i, g)| g[l] && among(i)) {
         return (0.5, f1_at(0.5));
     }
     let mut best = (0.5f32, f1_at(0.5).unwrap_or(0.0));
@@ -530,6 +547,27 @@ mod tests {
     }
 
     #[test]
+    fn a_threshold_among_some_passages_is_judged_on_those_alone() {
+        // Passages 4 and 5 lie outside the parent: among all six, 0.56 is best
+        // (F1 0.8, the 0.55 negative excluded); among the first four, any threshold in
+        // 0.41..=0.60 separates them, and the one nearest 0.5 wins.
+        let probs: Vec<Vec<f32>> = [0.9, 0.6, 0.4, 0.3, 0.55, 0.7]
+            .iter()
+            .map(|&p| vec![p])
+            .collect();
+        let gold: Vec<Vec<bool>> = [true, true, false, false, false, false]
+            .iter()
+            .map(|&g| vec![g])
+            .collect();
+        let (t, f) = best_threshold(&probs, &gold, 0);
+        assert!((t - 0.56).abs() < 1e-6 && (f.unwrap() - 0.8).abs() < 1e-9, "{t} {f:?}");
+        let (t, f) = best_threshold_among(&probs, &gold, 0, |i| i < 4);
+        assert!((t - 0.5).abs() < 1e-6 && (f.unwrap() - 1.0).abs() < 1e-9, "{t} {f:?}");
+        // No positive among the kept passages: 0.5, as for a label with none.
+        assert_eq!(best_threshold_among(&probs, &gold, 0, |i| i >= 2).0, 0.5);
+    }
+
+    #[test]
     fn bagged_members_hold_out_each_fold_and_a_seed_reproduces_them() {
         let pool = toy(450, 5);
         let opts = TrainOptions {
@@ -544,6 +582,9 @@ mod tests {
         for f in &a.oof_f1 {
             assert!(f.unwrap() > 0.9, "out-of-fold F1 {f:?}");
         }
+        // The thresholds are the ones the kept out-of-fold scores give.
+        assert_eq!(a.oof.len(), 450);
+        assert_eq!(best_threshold(&a.oof, &pool.gold, 0).0, a.thresholds[0]);
         // Another seed gives other folds and members; too few passages is an error.
         let other = train_bagged(
             &pool,

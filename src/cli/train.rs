@@ -1,7 +1,7 @@
 //! `planthemes train`: fit the `linear` head (by default with one hidden layer, bagged
 //! over five folds of train and dev pooled) on labelled passages.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -11,9 +11,12 @@ use clap::Args;
 use super::common::{embed_texts_cached, load_encoder, load_taxonomy, shown};
 use super::{CacheArgs, EncoderArgs};
 use crate::classify::linear::{features, DevMetrics, Member};
-use crate::classify::train::{mean_f1, train_bagged, train_linear, TrainData, TrainOptions};
+use crate::classify::train::{
+    best_threshold_among, mean_f1, train_bagged, train_linear, TrainData, TrainOptions,
+};
 use crate::classify::{HeadMeta, KeywordClassifier, LinearClassifier};
 use crate::embed::Encoder;
+use crate::taxonomy::Taxonomy;
 use crate::eval::{gold_matrix, read_examples_of, Example};
 
 #[derive(Debug, Args)]
@@ -27,6 +30,13 @@ pub struct TrainArgs {
     /// Passages without the field are left out.
     #[arg(long, default_value = "labels", value_name = "FIELD")]
     labels_field: String,
+
+    /// For a facet head (`--taxonomy corpus/facets.toml --labels-field facets`), whose
+    /// label groups are parent themes: train only on passages whose theme labels carry
+    /// one of the parents, and choose each label's threshold on the passages carrying
+    /// its own parent, which is where runs decide it.
+    #[arg(long)]
+    within_parent: bool,
 
     /// A reviewed run folder whose reviewed passages join the training passages, with
     /// their labels after review (repeatable; see `planthemes review`).
@@ -128,7 +138,10 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
         );
         train.extend(reviewed);
     }
-    let dev = read_examples_of(&args.dev, &taxonomy, &args.labels_field)?;
+    let mut dev = read_examples_of(&args.dev, &taxonomy, &args.labels_field)?;
+    if args.within_parent {
+        keep_within_parent(&taxonomy, &args.labels_field, &mut train, &mut dev)?;
+    }
     // Checked again by the trainer; here it fails before any embedding.
     let pooled = train.len() + dev.len();
     if args.folds > 1 && pooled < usize::from(args.folds) * 9 {
@@ -187,7 +200,12 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
         let mut pool = train_data;
         pool.features.extend(dev_data.features);
         pool.gold.extend(dev_data.gold);
-        let bagged = train_bagged(&pool, folds, &opts)?;
+        let mut bagged = train_bagged(&pool, folds, &opts)?;
+        if args.within_parent {
+            let pooled: Vec<&Example> = train.iter().chain(&dev).collect();
+            (bagged.thresholds, bagged.oof_f1) =
+                thresholds_within_parent(&taxonomy, &bagged.oof, &pool.gold, &pooled);
+        }
         Fitted {
             epochs: bagged.members.iter().map(|m| m.epochs).max().unwrap_or(0),
             members: bagged
@@ -199,7 +217,13 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
             f1: bagged.oof_f1,
         }
     } else {
-        let one = train_linear(&train_data, &dev_data, &opts)?;
+        let mut one = train_linear(&train_data, &dev_data, &opts)?;
+        if args.within_parent {
+            let scores = one.predict(&dev_data.features)?;
+            let judged: Vec<&Example> = dev.iter().collect();
+            (one.thresholds, one.dev_f1) =
+                thresholds_within_parent(&taxonomy, &scores, &dev_data.gold, &judged);
+        }
         Fitted {
             epochs: one.epochs,
             members: vec![(one.hidden, one.output)],
@@ -238,6 +262,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
         seed: args.seed,
         epochs: fitted.epochs,
         members: fitted.members.len(),
+        within_parent: args.within_parent,
         dev_metrics: DevMetrics {
             scores: (folds > 1).then(|| "out-of-fold".to_string()),
             macro_f1: mean_f1(&fitted.f1, 0..ids.len()),
@@ -288,6 +313,62 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
         shown(&args.out)
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--within-parent`: keeps the passages whose theme labels carry one of the
+/// taxonomy's groups, which must be the parent themes of its labels.
+fn keep_within_parent(
+    taxonomy: &Taxonomy,
+    field: &str,
+    train: &mut Vec<Example>,
+    dev: &mut Vec<Example>,
+) -> anyhow::Result<()> {
+    if field == "labels" {
+        anyhow::bail!(
+            "--within-parent judges labels inside their parent theme: give --labels-field \
+             naming the list that sits beside the theme labels (e.g. `facets`)"
+        );
+    }
+    let parents: HashSet<&str> = taxonomy.groups.iter().map(|g| g.id.as_str()).collect();
+    let carries_parent = |e: &Example| e.themes.iter().any(|t| parents.contains(t.as_str()));
+    let before = (train.len(), dev.len());
+    train.retain(carries_parent);
+    dev.retain(carries_parent);
+    if train.is_empty() || dev.is_empty() {
+        anyhow::bail!(
+            "--within-parent: no passage's theme labels carry a parent of this taxonomy \
+             ({}); its groups must be theme ids, as in corpus/facets.toml",
+            taxonomy.groups.iter().map(|g| g.id.as_str()).collect::<Vec<_>>().join(", ")
+        );
+    }
+    eprintln!(
+        "train: within the parent themes, {} of {} training and {} of {} dev passages",
+        train.len(),
+        before.0,
+        dev.len(),
+        before.1
+    );
+    Ok(())
+}
+
+/// Each label's threshold chosen again on the passages (in `scores` order) whose theme
+/// labels carry its group, its parent theme; the F1s are on those passages.
+fn thresholds_within_parent(
+    taxonomy: &Taxonomy,
+    scores: &[Vec<f32>],
+    gold: &[Vec<bool>],
+    passages: &[&Example],
+) -> (Vec<f32>, Vec<Option<f64>>) {
+    taxonomy
+        .labels
+        .iter()
+        .enumerate()
+        .map(|(l, label)| {
+            best_threshold_among(scores, gold, l, |i| {
+                passages[i].themes.iter().any(|t| *t == label.group)
+            })
+        })
+        .unzip()
 }
 
 /// What training produced, single head or bagged, before it is written.

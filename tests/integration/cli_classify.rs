@@ -540,3 +540,50 @@ fn int8_codes_the_test_split_as_well_as_fp32() {
         "all labels: int8 {int8_all} against fp32 {fp32_all}"
     );
 }
+
+#[test]
+fn a_facet_head_trained_within_the_parent_sees_only_parent_passages() {
+    let (tmp, model) = tiny_model(29);
+    let facets = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/facets.toml");
+    let facets = facets.to_str().unwrap();
+    let out = train_head_with(
+        tmp.path(),
+        &model,
+        "facet-head",
+        "3",
+        &["--taxonomy", facets, "--labels-field", "facets", "--within-parent"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Only the passages whose theme labels carry a parent (wider determinants or
+    // access) are trained on, and the head says how it was made.
+    let train = std::fs::read_to_string(tmp.path().join("train.jsonl")).unwrap();
+    let carrying = train
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|r| {
+            r["labels"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|l| l == "wider_determinants" || l == "access")
+        })
+        .count();
+    assert!(carrying > 0 && carrying < 160);
+    assert!(
+        stderr(&out).contains(&format!("within the parent themes, {carrying} of 160 training")),
+        "{}",
+        stderr(&out)
+    );
+    let meta: Value = serde_json::from_str(
+        &std::fs::read_to_string(tmp.path().join("facet-head/head.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(meta["within_parent"], true);
+    assert_eq!(meta["labels"].as_array().unwrap().len(), 15);
+
+    // On the theme labels themselves there is no parent to judge within.
+    let out = train_head_with(tmp.path(), &model, "theme-head", "3", &["--within-parent"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--labels-field"), "{}", stderr(&out));
+    assert!(!tmp.path().join("theme-head").exists());
+}
