@@ -94,6 +94,8 @@ pub struct LinearClassifier {
     /// `outputs × inputs`.
     members: Vec<Vec<(Tensor, Tensor)>>,
     keywords: KeywordClassifier,
+    /// Its features end with the commitment cues (`"commitment_cues"` in head.json).
+    with_cues: bool,
 }
 
 /// A head folder that cannot be used.
@@ -131,12 +133,21 @@ pub fn feature_len(dim: usize, labels: usize) -> usize {
     dim + labels
 }
 
-/// Embedding followed by `ln(1 + hits)` per label lexicon.
-pub fn features(embedding: &[f32], text: &str, keywords: &KeywordClassifier) -> Vec<f32> {
+/// Embedding followed by `ln(1 + hits)` per label lexicon, then, for a head that reads
+/// them (`train --commitment-cues`), the [commitment cues](super::cues).
+pub fn features(
+    embedding: &[f32],
+    text: &str,
+    keywords: &KeywordClassifier,
+    with_cues: bool,
+) -> Vec<f32> {
     let mut f = embedding.to_vec();
     f.extend(
         (0..keywords.labels().len()).map(|l| (keywords.matches(l, text).len() as f32).ln_1p()),
     );
+    if with_cues {
+        f.extend(super::cues::cues(text));
+    }
     f
 }
 
@@ -200,6 +211,7 @@ impl LinearClassifier {
         }
         Ok(LinearClassifier {
             name: name.to_string(),
+            with_cues: meta.features.iter().any(|f| f == super::cues::FEATURE),
             meta,
             members: layers,
             keywords: KeywordClassifier::new(taxonomy, 1)?,
@@ -362,7 +374,7 @@ impl Classifier for LinearClassifier {
             let e = input
                 .embedding
                 .ok_or_else(|| ClassifyError::NoEmbedding(self.name.clone()))?;
-            let f = features(e, input.text, &self.keywords);
+            let f = features(e, input.text, &self.keywords, self.with_cues);
             if f.len() != dim {
                 return Err(ClassifyError::Config {
                     what: format!("head {}", self.name),

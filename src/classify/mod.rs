@@ -7,6 +7,7 @@
 //! trained head) follow.
 
 pub mod commitment;
+pub mod cues;
 pub mod keyword;
 pub mod linear;
 pub mod prototype;

@@ -560,9 +560,15 @@ mod tests {
             .map(|&g| vec![g])
             .collect();
         let (t, f) = best_threshold(&probs, &gold, 0);
-        assert!((t - 0.56).abs() < 1e-6 && (f.unwrap() - 0.8).abs() < 1e-9, "{t} {f:?}");
+        assert!(
+            (t - 0.56).abs() < 1e-6 && (f.unwrap() - 0.8).abs() < 1e-9,
+            "{t} {f:?}"
+        );
         let (t, f) = best_threshold_among(&probs, &gold, 0, |i| i < 4);
-        assert!((t - 0.5).abs() < 1e-6 && (f.unwrap() - 1.0).abs() < 1e-9, "{t} {f:?}");
+        assert!(
+            (t - 0.5).abs() < 1e-6 && (f.unwrap() - 1.0).abs() < 1e-9,
+            "{t} {f:?}"
+        );
         // No positive among the kept passages: 0.5, as for a label with none.
         assert_eq!(best_threshold_among(&probs, &gold, 0, |i| i >= 2).0, 0.5);
     }

@@ -16,8 +16,8 @@ use crate::classify::train::{
 };
 use crate::classify::{HeadMeta, KeywordClassifier, LinearClassifier};
 use crate::embed::Encoder;
-use crate::taxonomy::Taxonomy;
 use crate::eval::{gold_matrix, read_examples_of, Example};
+use crate::taxonomy::Taxonomy;
 
 #[derive(Debug, Args)]
 pub struct TrainArgs {
@@ -37,6 +37,12 @@ pub struct TrainArgs {
     /// its own parent, which is where runs decide it.
     #[arg(long)]
     within_parent: bool,
+
+    /// Append the commitment cues (target rules, money, posts, funding, deadlines; see
+    /// src/classify/cues.rs) to the features: the commitment head
+    /// (`--taxonomy corpus/commitment.toml --labels-field commitment`).
+    #[arg(long)]
+    commitment_cues: bool,
 
     /// A reviewed run folder whose reviewed passages join the training passages, with
     /// their labels after review (repeatable; see `planthemes review`).
@@ -165,7 +171,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
             features: vectors
                 .iter()
                 .zip(&texts)
-                .map(|(v, t)| features(v, t, &keywords))
+                .map(|(v, t)| features(v, t, &keywords, args.commitment_cues))
                 .collect(),
             gold: gold_matrix(examples, &taxonomy),
         })
@@ -249,6 +255,10 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
         features: std::iter::once("embedding".to_string())
             .chain(args.layers.0.iter().map(|l| format!("layer_{l}_mean")))
             .chain(std::iter::once("keyword_log_hits".to_string()))
+            .chain(
+                args.commitment_cues
+                    .then(|| crate::classify::cues::FEATURE.to_string()),
+            )
             .collect(),
         labels: ids.clone(),
         thresholds: fitted.thresholds.clone(),
@@ -338,7 +348,12 @@ fn keep_within_parent(
         anyhow::bail!(
             "--within-parent: no passage's theme labels carry a parent of this taxonomy \
              ({}); its groups must be theme ids, as in corpus/facets.toml",
-            taxonomy.groups.iter().map(|g| g.id.as_str()).collect::<Vec<_>>().join(", ")
+            taxonomy
+                .groups
+                .iter()
+                .map(|g| g.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     eprintln!(

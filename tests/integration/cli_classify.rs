@@ -551,7 +551,13 @@ fn a_facet_head_trained_within_the_parent_sees_only_parent_passages() {
         &model,
         "facet-head",
         "3",
-        &["--taxonomy", facets, "--labels-field", "facets", "--within-parent"],
+        &[
+            "--taxonomy",
+            facets,
+            "--labels-field",
+            "facets",
+            "--within-parent",
+        ],
     );
     assert!(out.status.success(), "{}", stderr(&out));
     // Only the passages whose theme labels carry a parent (wider determinants or
@@ -570,7 +576,9 @@ fn a_facet_head_trained_within_the_parent_sees_only_parent_passages() {
         .count();
     assert!(carrying > 0 && carrying < 160);
     assert!(
-        stderr(&out).contains(&format!("within the parent themes, {carrying} of 160 training")),
+        stderr(&out).contains(&format!(
+            "within the parent themes, {carrying} of 160 training"
+        )),
         "{}",
         stderr(&out)
     );
@@ -586,4 +594,71 @@ fn a_facet_head_trained_within_the_parent_sees_only_parent_passages() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("--labels-field"), "{}", stderr(&out));
     assert!(!tmp.path().join("theme-head").exists());
+}
+
+#[test]
+fn a_commitment_head_with_cues_lists_them_and_scores_with_them() {
+    let (tmp, model) = tiny_model(31);
+    let commitment = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/commitment.toml");
+    let commitment = commitment.to_str().unwrap();
+    let flags = ["--taxonomy", commitment, "--labels-field", "commitment"];
+    let out = train_head_with(
+        tmp.path(),
+        &model,
+        "cues",
+        "4",
+        &[&flags[..], &["--commitment-cues", "--folds", "1"]].concat(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let meta: Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("cues/head.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        meta["features"],
+        serde_json::json!([
+            "embedding",
+            "layer_1_mean",
+            "keyword_log_hits",
+            "commitment_cues"
+        ])
+    );
+    // The head reads ten more features than one without cues: its weights say so, and
+    // eval builds those features again from each passage's text.
+    let plain = train_head_with(
+        tmp.path(),
+        &model,
+        "plain",
+        "4",
+        &[&flags[..], &["--folds", "1"]].concat(),
+    );
+    assert!(plain.status.success(), "{}", stderr(&plain));
+    let inputs = |dir: &str| {
+        let bytes = std::fs::read(tmp.path().join(dir).join("head.safetensors")).unwrap();
+        let st = safetensors::SafeTensors::deserialize(&bytes).unwrap();
+        st.tensor("hidden.weight").unwrap().shape()[1]
+    };
+    assert_eq!(inputs("cues"), inputs("plain") + 10);
+    let data = slice(tmp.path(), "test", 40, "test.jsonl");
+    let eval = planthemes(
+        tmp.path(),
+        &[
+            &[
+                "eval",
+                "--data",
+                &data,
+                "--json",
+                "--head",
+                "cues",
+                "--resamples",
+                "50",
+                "--model",
+                model.to_str().unwrap(),
+            ],
+            &flags[..],
+        ]
+        .concat(),
+    );
+    assert!(eval.status.success(), "{}", stderr(&eval));
+    let doc: Value = serde_json::from_slice(&eval.stdout).unwrap();
+    assert_eq!(doc["n"], 40);
 }
