@@ -1,7 +1,7 @@
 //! `planthemes eval`: per-label precision, recall and F1 with bootstrap intervals, for
 //! one classifier or all of them, on a labelled file.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -97,6 +97,12 @@ pub struct EvalArgs {
     #[arg(long, value_name = "FILE")]
     rates: Option<PathBuf>,
 
+    /// Also write the facet head's per-facet confusion counts, each facet judged within
+    /// the parent theme the first classifier found, as `run` gives facets: the rates
+    /// file for models/heads/facets. Needs the theme labels and `facets` in --data.
+    #[arg(long, value_name = "FILE")]
+    facet_rates: Option<PathBuf>,
+
     #[command(flatten)]
     encoder: EncoderArgs,
 
@@ -172,6 +178,52 @@ struct FacetsReport {
     n: usize,
     #[serde(flatten)]
     report: ClassifierReport,
+    /// The same facets judged within the parent themes the first classifier found, as
+    /// a run gives them: a missed parent loses its facets, a wrong one can add some.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_to_end: Option<ClassifierReport>,
+}
+
+/// Per-label confusion counts (tp, fp, fn, tn) written as a rates file.
+fn write_rates(
+    path: &std::path::Path,
+    measured_on: &str,
+    classifier: &str,
+    labels: &[String],
+    gold: &[Vec<bool>],
+    predicted: &[Vec<bool>],
+) -> anyhow::Result<()> {
+    let rates = crate::honest::Rates {
+        measured_on: measured_on.to_string(),
+        classifier: classifier.to_string(),
+        labels: labels
+            .iter()
+            .enumerate()
+            .map(|(l, id)| {
+                let mut r = crate::honest::LabelRates::default();
+                for (g, p) in gold.iter().zip(predicted) {
+                    match (g[l], p[l]) {
+                        (true, true) => r.tp += 1,
+                        (false, true) => r.fp += 1,
+                        (true, false) => r.fn_ += 1,
+                        (false, false) => r.tn += 1,
+                    }
+                }
+                (id.clone(), r)
+            })
+            .collect(),
+    };
+    write_atomic(path, |w| {
+        serde_json::to_writer_pretty(&mut *w, &rates)?;
+        w.write_all(b"\n")
+    })
+    .with_context(|| format!("cannot write rates to {}", path.display()))?;
+    eprintln!(
+        "eval: wrote {classifier}'s per-label error counts on {} passages to {}",
+        gold.len(),
+        path.display()
+    );
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -219,6 +271,8 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     let gold = gold_matrix(&examples, &taxonomy);
     let mut results = Vec::new();
     let mut records: Vec<u8> = Vec::new();
+    // The first classifier's themes per passage id: facets are also judged within them.
+    let mut found_themes: HashMap<String, Vec<String>> = HashMap::new();
     for name in names {
         let kind = match name {
             Which::Linear => Kind::Linear,
@@ -245,38 +299,25 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
             }
         }
         if let (Some(path), true) = (&args.rates, results.is_empty()) {
-            let rates = crate::honest::Rates {
-                measured_on: shown(data),
-                classifier: classifier.name().to_string(),
-                labels: classifier
-                    .labels()
-                    .iter()
-                    .enumerate()
-                    .map(|(l, id)| {
-                        let mut r = crate::honest::LabelRates::default();
-                        for (g, p) in gold.iter().zip(&predicted) {
-                            match (g[l], p[l]) {
-                                (true, true) => r.tp += 1,
-                                (false, true) => r.fp += 1,
-                                (true, false) => r.fn_ += 1,
-                                (false, false) => r.tn += 1,
-                            }
-                        }
-                        (id.clone(), r)
-                    })
-                    .collect(),
-            };
-            write_atomic(path, |w| {
-                serde_json::to_writer_pretty(&mut *w, &rates)?;
-                w.write_all(b"\n")
-            })
-            .with_context(|| format!("cannot write rates to {}", path.display()))?;
-            eprintln!(
-                "eval: wrote {}'s per-label error counts on {} passages to {}",
+            write_rates(
+                path,
+                &shown(data),
                 classifier.name(),
-                examples.len(),
-                path.display()
-            );
+                classifier.labels(),
+                &gold,
+                &predicted,
+            )?;
+        }
+        if results.is_empty() && args.labels_field == "labels" {
+            found_themes = examples
+                .iter()
+                .zip(&predicted)
+                .map(|(e, row)| {
+                    let ids = taxonomy.ids().into_iter().zip(row);
+                    let on = ids.filter(|(_, on)| **on).map(|(id, _)| id.to_string());
+                    (e.id.clone(), on.collect())
+                })
+                .collect();
         }
         if args.predictions.is_some() {
             let ids = classifier.labels();
@@ -324,11 +365,20 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
             eprintln!("eval: commitment flags not scored: {e:#}");
             None
         });
-        (commitment, facet_section(args, data, encoder.as_ref())?)
+        let facets = facet_section(args, data, encoder.as_ref(), &found_themes)?;
+        (commitment, facets)
         // (facet_section falls back to the keyword lists when the head cannot run.)
     } else {
         (None, None)
     };
+    if args.facet_rates.is_some() && facets.is_none() {
+        anyhow::bail!(
+            "--facet-rates: {} has no passages with `facets` beside their theme `labels` \
+             (give the labelled themes file, not --labels-field {})",
+            data.display(),
+            args.labels_field
+        );
+    }
     let report = Report {
         data: shown(data),
         n: examples.len(),
@@ -440,6 +490,7 @@ fn facet_section(
     args: &EvalArgs,
     data: &std::path::Path,
     loaded: Option<&BertEncoder>,
+    found_themes: &HashMap<String, Vec<String>>,
 ) -> anyhow::Result<Option<FacetsReport>> {
     let facets = crate::facets::Facets::builtin()?;
     let taxonomy = facets.taxonomy();
@@ -457,36 +508,59 @@ fn facet_section(
             "facets (keyword lists within the parent theme)"
         }
     };
-    let predicted: Vec<Vec<bool>> = match head {
-        Ok(decided) => decided
-            .into_iter()
-            .zip(&examples)
-            .map(|(row, e)| {
-                row.into_iter()
-                    .zip(&taxonomy.labels)
-                    .map(|(on, l)| on && e.themes.contains(&l.group))
-                    .collect()
-            })
-            .collect(),
-        Err(_) => examples
-            .iter()
-            .map(|e| {
-                let found = facets.of(&e.text, &e.themes);
-                ids.iter().map(|f| found.iter().any(|x| x == f)).collect()
-            })
-            .collect(),
+    let head = head.ok();
+    // The facets given within each passage's `themes` (in example order).
+    let given = |themes: Vec<&[String]>| -> Vec<Vec<bool>> {
+        match &head {
+            Some(decided) => decided
+                .iter()
+                .zip(themes)
+                .map(|(row, themes)| {
+                    row.iter()
+                        .zip(&taxonomy.labels)
+                        .map(|(on, l)| *on && themes.contains(&l.group))
+                        .collect()
+                })
+                .collect(),
+            None => examples
+                .iter()
+                .zip(themes)
+                .map(|(e, themes)| {
+                    let found = facets.of(&e.text, themes);
+                    ids.iter().map(|f| found.iter().any(|x| x == f)).collect()
+                })
+                .collect(),
+        }
     };
     let gold = gold_matrix(&examples, taxonomy);
-    Ok(Some(FacetsReport {
-        n: examples.len(),
-        report: report(
+    let within_gold = given(examples.iter().map(|e| e.themes.as_slice()).collect());
+    let end_to_end = (!found_themes.is_empty()).then(|| {
+        let found = |e: &Example| found_themes.get(&e.id).map_or(&[][..], Vec::as_slice);
+        given(examples.iter().map(found).collect())
+    });
+    if let (Some(path), Some(predicted)) = (&args.facet_rates, &end_to_end) {
+        let measured = format!(
+            "{} (within the parents the theme classifier found)",
+            shown(data)
+        );
+        let labels: Vec<String> = ids.iter().map(|f| f.to_string()).collect();
+        write_rates(path, &measured, "facets", &labels, &gold, predicted)?;
+    }
+    let judged = |name: &str, predicted: Vec<Vec<bool>>| {
+        let gold = gold.clone();
+        report(
             name,
             None,
             taxonomy,
             &examples,
             &Judgements { gold, predicted },
             args,
-        ),
+        )
+    };
+    Ok(Some(FacetsReport {
+        n: examples.len(),
+        end_to_end: end_to_end.map(|p| judged(&format!("{name}, within the parents found"), p)),
+        report: judged(name, within_gold),
     }))
 }
 
@@ -707,6 +781,17 @@ fn print_tables(report: &Report, taxonomy: &Taxonomy) {
             f.n,
             facets.taxonomy(),
         );
+        if let Some(found) = &f.end_to_end {
+            println!(
+                "\nfacets end to end (within the parent themes the first classifier found, as a run gives them):"
+            );
+            print_results(
+                std::slice::from_ref(found),
+                &report.data,
+                f.n,
+                facets.taxonomy(),
+            );
+        }
     }
 }
 

@@ -662,3 +662,97 @@ fn a_commitment_head_with_cues_lists_them_and_scores_with_them() {
     let doc: Value = serde_json::from_slice(&eval.stdout).unwrap();
     assert_eq!(doc["n"], 40);
 }
+
+#[test]
+fn eval_judges_facets_end_to_end_and_writes_their_rates() {
+    let (tmp, model) = tiny_model(33);
+    let data = slice(tmp.path(), "test", 60, "test.jsonl");
+    // The facet head needs MiniLM's layers: with the tiny model the keyword lists
+    // stand in, judged first within the gold parent, then within the themes found.
+    let eval = |extra: &[&str]| {
+        planthemes(
+            tmp.path(),
+            &[
+                &[
+                    "eval",
+                    "--data",
+                    &data,
+                    "--json",
+                    "--resamples",
+                    "50",
+                    "--model",
+                    model.to_str().unwrap(),
+                ],
+                extra,
+            ]
+            .concat(),
+        )
+    };
+    let out = eval(&[
+        "--classifier",
+        "keyword",
+        "--facet-rates",
+        "facet-rates.json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let facets = &doc["facets"];
+    let end_to_end = &facets["end_to_end"];
+    assert!(
+        end_to_end["classifier"]
+            .as_str()
+            .unwrap()
+            .contains("within the parents found"),
+        "{end_to_end}"
+    );
+    let rates: Value = serde_json::from_str(
+        &std::fs::read_to_string(tmp.path().join("facet-rates.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(rates["measured_on"]
+        .as_str()
+        .unwrap()
+        .contains("within the parents"));
+    let labels = rates["labels"].as_object().unwrap();
+    assert_eq!(labels.len(), 15);
+    let n = facets["n"].as_u64().unwrap();
+    for (facet, r) in labels {
+        let count = |k: &str| r[k].as_u64().unwrap();
+        assert_eq!(
+            count("tp") + count("fp") + count("fn") + count("tn"),
+            n,
+            "{facet}"
+        );
+        // Every gold facet is counted once, found or missed, and the end-to-end
+        // figures are the rates' own.
+        let gold = &end_to_end["labels"][facet];
+        assert_eq!(
+            count("tp") + count("fn"),
+            gold["support"].as_u64().unwrap(),
+            "{facet}"
+        );
+        assert_eq!(facets["labels"][facet]["support"], gold["support"]);
+        if count("tp") + count("fn") > 0 {
+            let recall = count("tp") as f64 / (count("tp") + count("fn")) as f64;
+            assert!(
+                (gold["recall"].as_f64().unwrap() - recall).abs() < 1e-9,
+                "{facet}"
+            );
+        }
+    }
+    // Without the theme labels beside the facets there are no parents to find.
+    let commitment = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/commitment.toml");
+    let out = eval(&[
+        "--classifier",
+        "keyword",
+        "--taxonomy",
+        commitment.to_str().unwrap(),
+        "--labels-field",
+        "commitment",
+        "--facet-rates",
+        "other.json",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--facet-rates"), "{}", stderr(&out));
+    assert!(!tmp.path().join("other.json").exists());
+}
