@@ -380,11 +380,12 @@ pub fn write_outputs(
     remove_partials(dir)?;
     let reviews = crate::review::Reviews::read(dir).map_err(io::Error::other)?;
     let (mut passages, summary) = reviews.annotate(&record.labels, passages.to_vec());
-    let facets = crate::facets::Facets::builtin().map_err(io::Error::other)?;
+    let facets = facets_of_run(record).map_err(io::Error::other)?;
     for p in &mut passages {
-        p.facets = match &record.facets {
-            Some(head) => facets.of_scores(&p.facet_scores, &head.thresholds, p.coded()),
-            None => facets.of(&p.text, p.coded()),
+        p.facets = match (facets, &record.facets) {
+            (None, _) => Vec::new(),
+            (Some(f), Some(head)) => f.of_scores(&p.facet_scores, &head.thresholds, p.coded()),
+            (Some(f), None) => f.of(&p.text, p.coded()),
         };
     }
     let passages = &passages[..];
@@ -619,6 +620,29 @@ pub fn write_outputs(
     Ok(coverage)
 }
 
+/// The built-in facets, unless one of the run's theme labels has a facet's id (a user
+/// taxonomy with its own `housing`, say): their coverage rows and cells would be
+/// indistinguishable from the theme's, so such a run has no facets, and says so once.
+fn facets_of_run(
+    record: &RunRecord,
+) -> Result<Option<&'static crate::facets::Facets>, crate::classify::ClassifyError> {
+    let facets = crate::facets::Facets::builtin()?;
+    let ids = facets.ids();
+    match record.labels.iter().find(|l| ids.contains(&l.id.as_str())) {
+        Some(clash) => {
+            static SAID: std::sync::Once = std::sync::Once::new();
+            SAID.call_once(|| {
+                tracing::warn!(
+                    "the taxonomy's label {:?} has the id of a built-in facet; the run has no facets",
+                    clash.id
+                )
+            });
+            Ok(None)
+        }
+        None => Ok(Some(facets)),
+    }
+}
+
 /// Per ICS × kind × label, the strongest commitment among the passages carrying the
 /// label, and how many of them set a target (empty without a commitment head).
 pub fn commitment_by_cell<'a>(
@@ -736,7 +760,7 @@ pub fn coverage_of(record: &RunRecord, passages: &[PassageRecord]) -> Coverage {
     }
 
     // Facets: scored by their keyword hits, decided within the coded parent.
-    if let Ok(facets) = crate::facets::Facets::builtin() {
+    if let Ok(Some(facets)) = facets_of_run(record) {
         let ids: Vec<String> = facets.ids().into_iter().map(String::from).collect();
         let parents: Vec<String> = facets.parents().into_iter().map(String::from).collect();
         // The facet head's scores, or the keyword lists' hits.
@@ -974,6 +998,45 @@ mod tests {
         write_outputs(dir.path(), &mut back, &read_passages).unwrap();
         let coverage = std::fs::read_to_string(dir.path().join("coverage.csv")).unwrap();
         assert!(coverage.contains("Devon <One>,strategy,housing,0,1,0.0000,false"));
+    }
+
+    #[test]
+    fn a_theme_with_a_facet_id_keeps_its_rows_and_the_run_has_no_facets() {
+        let rows = |rec: &mut RunRecord, passages: &[PassageRecord]| {
+            let dir = tempfile::tempdir().unwrap();
+            write_outputs(dir.path(), rec, passages).unwrap();
+            let mut reader = csv::Reader::from_path(dir.path().join("coverage.csv")).unwrap();
+            reader
+                .records()
+                .map(|r| {
+                    let r = r.unwrap();
+                    (r[2].to_string(), r[11].to_string(), r[3].to_string())
+                })
+                .collect::<Vec<_>>()
+        };
+        // The taxonomy's own `housing` is the facet's id: one row, the theme's.
+        let mut rec = record();
+        let mut passages = vec![passage(0.7)];
+        apply_thresholds(&rec, &mut passages);
+        let housing: Vec<_> = rows(&mut rec, &passages)
+            .into_iter()
+            .filter(|(label, _, _)| label == "housing")
+            .collect();
+        assert_eq!(housing, [("housing".into(), String::new(), "1".into())]);
+
+        // Named as the codebook's parent, the theme carries the housing facet.
+        let mut rec = record();
+        rec.labels[0].id = "wider_determinants".into();
+        rec.thresholds = [("wider_determinants".into(), 0.5), ("access".into(), 0.5)].into();
+        let mut p = passage(0.0);
+        p.scores = [("wider_determinants".into(), 0.7), ("access".into(), 0.1)].into();
+        let mut passages = vec![p];
+        apply_thresholds(&rec, &mut passages);
+        let all = rows(&mut rec, &passages);
+        assert!(
+            all.contains(&("housing".into(), "wider_determinants".into(), "1".into())),
+            "{all:?}"
+        );
     }
 
     #[test]
