@@ -544,7 +544,8 @@ fn facet_section(
             shown(data)
         );
         let labels: Vec<String> = ids.iter().map(|f| f.to_string()).collect();
-        write_rates(path, &measured, "facets", &labels, &gold, predicted)?;
+        let who = if head.is_some() { "facets" } else { "facet keyword lists" };
+        write_rates(path, &measured, who, &labels, &gold, predicted)?;
     }
     let judged = |name: &str, predicted: Vec<Vec<bool>>| {
         let gold = gold.clone();
