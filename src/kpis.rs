@@ -315,7 +315,19 @@ fn dates(text: &str) -> Vec<Date> {
     let mut out = Vec::new();
     for c in DATE.captures_iter(text) {
         let whole = c.get(0).expect("match");
-        let after = &text[whole.end()..];
+        let year_at = c.name("year").expect("year");
+        // A second year must come after the first ("2019–21", "2024/25"), and not be a
+        // number of its own: in "2030 - 20%" the date is 2030 and 20% its value.
+        let y2 = c.name("y2").filter(|y2| {
+            let later = match (y2.as_str().parse::<u32>(), year_at.as_str().parse::<u32>()) {
+                (Ok(v), Ok(y)) if y2.as_str().len() == 2 => v > y % 100,
+                (Ok(v), Ok(y)) => v > y,
+                _ => false,
+            };
+            later && !text[y2.end()..].starts_with(|ch: char| ch.is_ascii_digit() || ch == '%')
+        });
+        let end = y2.map_or(year_at.end(), |y2| y2.end());
+        let after = &text[end..];
         // A year glued to more digits, a percentage or a decimal is a number.
         if after.starts_with(|ch: char| ch.is_ascii_digit() || ch == '%')
             || after.starts_with(",0")
@@ -325,13 +337,13 @@ fn dates(text: &str) -> Vec<Date> {
         {
             continue;
         }
-        let year = &c["year"];
+        let year = year_at.as_str();
         let month = c
             .name("month")
             // "may" is a month only when written as one.
             .filter(|m| !m.as_str().starts_with('m') || !m.as_str().eq_ignore_ascii_case("may"))
             .and_then(|m| month_number(m.as_str()));
-        let value = match (c.name("y2"), month) {
+        let value = match (y2, month) {
             (Some(y2), _) => {
                 let sep = &c["sep"];
                 format!("{year}{sep}{}", y2.as_str())
@@ -346,7 +358,7 @@ fn dates(text: &str) -> Vec<Date> {
         };
         out.push(Date {
             start,
-            end: whole.end(),
+            end,
             value,
             day: c.name("day").is_some() && month.is_some(),
         });
@@ -1957,6 +1969,18 @@ mod tests {
         id: String,
         text: String,
         targets: Vec<Target>,
+    }
+
+    #[test]
+    fn a_second_year_is_a_period_only_when_it_comes_later_and_is_no_number() {
+        let values = |t: &str| dates(t).into_iter().map(|d| d.value).collect::<Vec<_>>();
+        assert_eq!(values("in 2019–21 and 2024/25"), ["2019–21", "2024/25"]);
+        assert_eq!(values("from 2024-2029"), ["2024-2029"]);
+        // "2030 - 20%": the year, then a share; "2030-20" is no period.
+        assert_eq!(values("Smoking: 2030 - 20%"), ["2030"]);
+        assert_eq!(values("milestones 2030-20 then"), ["2030"]);
+        // A year glued to a share is still a number.
+        assert!(values("rose by 2024%").is_empty());
     }
 
     /// `corpus/kpis/targets.jsonl` and `targets_writer2.jsonl` (written for this

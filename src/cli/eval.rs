@@ -544,7 +544,11 @@ fn facet_section(
             shown(data)
         );
         let labels: Vec<String> = ids.iter().map(|f| f.to_string()).collect();
-        let who = if head.is_some() { "facets" } else { "facet keyword lists" };
+        let who = if head.is_some() {
+            "facets"
+        } else {
+            "facet keyword lists"
+        };
         write_rates(path, &measured, who, &labels, &gold, predicted)?;
     }
     let judged = |name: &str, predicted: Vec<Vec<bool>>| {
