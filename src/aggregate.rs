@@ -21,6 +21,9 @@ pub struct Coded<'a> {
     pub scores: &'a [f32],
     /// One decision per label.
     pub labels: &'a [bool],
+    /// Per label, whether a reviewer rejected the machine's code (empty: none did).
+    /// Such a passage is known not to carry the label, so it is never a near miss.
+    pub rejected: &'a [bool],
 }
 
 /// The presence rule.
@@ -197,7 +200,10 @@ pub fn aggregate(
                 let mut under: Vec<usize> = members
                     .iter()
                     .copied()
-                    .filter(|&i| !passages[i].labels[l] && passages[i].scores[l] > 0.0)
+                    .filter(|&i| {
+                        let p = &passages[i];
+                        !p.labels[l] && p.scores[l] > 0.0 && p.rejected.get(l) != Some(&true)
+                    })
                     .collect();
                 under.sort_by(|&a, &b| {
                     passages[b].scores[l]
@@ -358,6 +364,7 @@ mod tests {
                 kind: *kind,
                 scores,
                 labels,
+                rejected: &[],
             })
             .collect();
         let docs = vec![
@@ -385,6 +392,16 @@ mod tests {
         // Its near misses: the unlabelled passages by score (a3 0.3, a1 0.1).
         assert_eq!(a_access.near_miss, ["a3", "a1"]);
         assert!(a_housing.near_miss.is_empty(), "a present cell has none");
+        // A passage whose access code a reviewer rejected is no near miss.
+        let mut reviewed = passages.clone();
+        reviewed[2].rejected = &[false, true];
+        let again = aggregate(&labels(), &reviewed, &docs, Presence::default());
+        let a_access_reviewed = again
+            .coverage
+            .iter()
+            .find(|r| r.ics == "A" && r.kind == DocKind::Strategy && r.label == "access")
+            .unwrap();
+        assert_eq!(a_access_reviewed.near_miss, ["a1"]);
         let jfp_access = cell("A", DocKind::Jfp, "access");
         assert_eq!(jfp_access.evidence, ["a5", "a4"], "strongest first");
         assert!(!cell("B", DocKind::Strategy, "housing").present);

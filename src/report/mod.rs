@@ -743,7 +743,17 @@ pub fn coverage_of(record: &RunRecord, passages: &[PassageRecord]) -> Coverage {
         .iter()
         .map(|p| labels.iter().map(|l| p.coded().contains(l)).collect())
         .collect();
-    let coded = coded_rows(passages, &scores, &decisions);
+    // Codes a reviewer rejected: those passages are not near misses.
+    let rejected: Vec<Vec<bool>> = passages
+        .iter()
+        .map(|p| {
+            labels
+                .iter()
+                .map(|l| p.reviewed.is_some() && p.labels.contains(l) && !p.coded().contains(l))
+                .collect()
+        })
+        .collect();
+    let coded = coded_rows(passages, &scores, &decisions, &rejected);
     let documents: Vec<(String, DocKind)> = record
         .documents
         .iter()
@@ -778,7 +788,7 @@ pub fn coverage_of(record: &RunRecord, passages: &[PassageRecord]) -> Coverage {
             .iter()
             .map(|p| ids.iter().map(|f| p.facets.contains(f)).collect())
             .collect();
-        let coded = coded_rows(passages, &hits, &decisions);
+        let coded = coded_rows(passages, &hits, &decisions, &[]);
         let mut by_facet = aggregate(&ids, &coded, &documents, record.presence);
         for row in &mut by_facet.coverage {
             let at = ids
@@ -810,16 +820,19 @@ fn coded_rows<'a>(
     passages: &'a [PassageRecord],
     scores: &'a [Vec<f32>],
     decisions: &'a [Vec<bool>],
+    rejected: &'a [Vec<bool>],
 ) -> Vec<Coded<'a>> {
     passages
         .iter()
         .zip(scores.iter().zip(decisions))
-        .map(|(p, (scores, labels))| Coded {
+        .enumerate()
+        .map(|(i, (p, (scores, labels)))| Coded {
             id: &p.id,
             ics: &p.ics,
             kind: p.kind,
             scores,
             labels,
+            rejected: rejected.get(i).map_or(&[], Vec::as_slice),
         })
         .collect()
 }
