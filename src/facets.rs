@@ -5,7 +5,7 @@
 //! passage names one of the facet's keywords (`corpus/facets.toml`, built into the
 //! binary so that `report` rebuilds a run the same way anywhere). The keyword lists
 //! were measured against hand-coded facets (docs/classifier-experiments.md), and their
-//! per-facet error counts on the test split (`corpus/facets_rates.json`) drive the
+//! per-facet error counts on the test split, end to end (`corpus/facets_rates.json`), drive the
 //! facet rows' honest columns.
 
 use std::sync::LazyLock;

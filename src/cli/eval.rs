@@ -219,7 +219,7 @@ fn write_rates(
     })
     .with_context(|| format!("cannot write rates to {}", path.display()))?;
     eprintln!(
-        "eval: wrote {classifier}'s per-label error counts on {} passages to {}",
+        "eval: wrote the per-label error counts of {classifier} on {} passages to {}",
         gold.len(),
         path.display()
     );
@@ -365,7 +365,9 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
             eprintln!("eval: commitment flags not scored: {e:#}");
             None
         });
-        let facets = facet_section(args, data, encoder.as_ref(), &found_themes)?;
+        // As in `run`: the facet head beside the trained head, keyword lists otherwise.
+        let with_head = which != Which::Keyword && which != Which::Prototype;
+        let facets = facet_section(args, data, encoder.as_ref(), &found_themes, with_head)?;
         (commitment, facets)
         // (facet_section falls back to the keyword lists when the head cannot run.)
     } else {
@@ -491,6 +493,7 @@ fn facet_section(
     data: &std::path::Path,
     loaded: Option<&BertEncoder>,
     found_themes: &HashMap<String, Vec<String>>,
+    with_head: bool,
 ) -> anyhow::Result<Option<FacetsReport>> {
     let facets = crate::facets::Facets::builtin()?;
     let taxonomy = facets.taxonomy();
@@ -500,11 +503,19 @@ fn facet_section(
     };
     let ids = facets.ids();
     // The facet head, as `run` uses it; the keyword lists where it cannot run.
-    let head = facet_head_scores(args, &examples, taxonomy, loaded);
+    let head = if with_head {
+        facet_head_scores(args, &examples, taxonomy, loaded)
+    } else {
+        Err(anyhow::anyhow!(
+            "the keyword lists go with --classifier keyword and prototype"
+        ))
+    };
     let name = match &head {
         Ok(_) => "facets (the facet head, within the parent theme)",
         Err(e) => {
-            eprintln!("eval: facets scored by their keyword lists: {e:#}");
+            if with_head {
+                eprintln!("eval: facets scored by their keyword lists: {e:#}");
+            }
             "facets (keyword lists within the parent theme)"
         }
     };
