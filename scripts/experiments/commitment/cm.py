@@ -11,12 +11,7 @@ from feats import embed
 from exp import mlp, f1, thresholds
 FL=['aim','action','resource','target']
 tax=tomllib.load(open(ROOT+'/corpus/commitment.toml','rb'))
-def comp(k):
-    k=k.strip(); wild=k.endswith('*'); stem=k[:-1] if wild else k
-    body=r'\s+'.join(re.escape(w) for w in stem.split())
-    lead=r'\b' if stem[0].isalnum() else ''
-    trail=r'\b' if (wild or stem[-1].isalnum()) else ''
-    return re.compile(lead+body+(r'\w*' if wild else '')+trail, re.I)
+from kw import comp
 LEX=[[comp(k) for k in l.get('keywords',[])] for l in tax['label']]
 def kwf(t): return [np.log1p(sum(1 for r in lex if r.search(t))) for lex in LEX]
 K={}

@@ -9,12 +9,7 @@ from exp import mlp, f1, thresholds
 tax=tomllib.load(open(ROOT+'/corpus/facets.toml','rb'))
 FL=[l['id'] for l in tax['label']]; PAR=[l['group'] for l in tax['label']]
 WIDER=[i for i,p in enumerate(PAR) if p=='wider_determinants']
-def comp(k):
-    k=k.strip(); wild=k.endswith('*'); stem=k[:-1] if wild else k
-    body=r'\s+'.join(re.escape(w) for w in stem.split())
-    lead=r'\b' if stem[0].isalnum() else ''
-    trail=r'\b' if (wild or stem[-1].isalnum()) else ''
-    return re.compile(lead+body+(r'\w*' if wild else '')+trail, re.I)
+from kw import comp
 LEX=[[comp(k) for k in l.get('keywords',[])] for l in tax['label']]
 def kwf(t): return [np.log1p(sum(1 for r in lex if r.search(t))) for lex in LEX]
 def nrm(a): return a/np.linalg.norm(a,axis=-1,keepdims=True)
