@@ -138,6 +138,8 @@ struct ClassifierReport {
     macro_f1_ci: Option<[f64; 2]>,
     macro_f1_core_ci: Option<[f64; 2]>,
     macro_f1_groups: BTreeMap<String, Option<f64>>,
+    /// The bootstrap 95% interval of each group's macro F1.
+    macro_f1_groups_ci: BTreeMap<String, Option<[f64; 2]>>,
     labels: BTreeMap<String, LabelReport>,
     by_doc_kind: BTreeMap<String, SliceReport>,
     by_source: BTreeMap<String, SliceReport>,
@@ -696,13 +698,16 @@ fn report(
     let all: Vec<usize> = (0..n_labels).collect();
     let core = taxonomy.core();
     let counts = judgements.counts(n_labels);
-    let boot = bootstrap(
-        judgements,
-        n_labels,
-        &[&all, &core],
-        args.resamples,
-        args.seed,
-    );
+    let members: Vec<Vec<usize>> = taxonomy
+        .groups
+        .iter()
+        .map(|g| taxonomy.group_members(&g.id))
+        .collect();
+    let subsets: Vec<&[usize]> = [&all[..], &core[..]]
+        .into_iter()
+        .chain(members.iter().map(Vec::as_slice))
+        .collect();
+    let boot = bootstrap(judgements, n_labels, &subsets, args.resamples, args.seed);
     let pair = |i: Option<(f64, f64)>| i.map(|(lo, hi)| [lo, hi]);
 
     let labels = taxonomy
@@ -726,12 +731,14 @@ fn report(
     let macro_f1_groups = taxonomy
         .groups
         .iter()
-        .map(|g| {
-            (
-                g.id.clone(),
-                macro_f1(&counts, &taxonomy.group_members(&g.id)),
-            )
-        })
+        .zip(&members)
+        .map(|(g, m)| (g.id.clone(), macro_f1(&counts, m)))
+        .collect();
+    let macro_f1_groups_ci = taxonomy
+        .groups
+        .iter()
+        .zip(&boot.macro_f1[2..])
+        .map(|(g, ci)| (g.id.clone(), pair(*ci)))
         .collect();
 
     let slices = |key: fn(&Example) -> Option<&str>| -> BTreeMap<String, SliceReport> {
@@ -766,6 +773,7 @@ fn report(
         macro_f1_ci: pair(boot.macro_f1[0]),
         macro_f1_core_ci: pair(boot.macro_f1[1]),
         macro_f1_groups,
+        macro_f1_groups_ci,
         labels,
         by_doc_kind: slices(|e| e.doc_kind.as_deref()),
         by_source: slices(|e| e.source.as_deref()),
@@ -851,7 +859,10 @@ fn print_results(results: &[ClassifierReport], data: &str, n: usize, taxonomy: &
         let groups: Vec<String> = r
             .macro_f1_groups
             .iter()
-            .map(|(g, f)| format!("{g} {}", fmt_opt(*f)))
+            .map(|(g, f)| {
+                let interval = r.macro_f1_groups_ci.get(g).copied().flatten();
+                format!("{g} {} {}", fmt_opt(*f), ci(interval).trim())
+            })
             .collect();
         println!("macro F1 by group: {}", groups.join(" · "));
         for (what, slices) in [("doc_kind", &r.by_doc_kind), ("source", &r.by_source)] {

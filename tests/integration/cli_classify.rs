@@ -697,6 +697,18 @@ fn eval_judges_facets_end_to_end_and_writes_their_rates() {
     assert!(out.status.success(), "{}", stderr(&out));
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     let facets = &doc["facets"];
+    // Each label group's macro F1 comes with its bootstrap interval around it.
+    let wider = facets["macro_f1_groups"]["wider_determinants"]
+        .as_f64()
+        .unwrap();
+    let interval = facets["macro_f1_groups_ci"]["wider_determinants"]
+        .as_array()
+        .unwrap();
+    let (lo, hi) = (interval[0].as_f64().unwrap(), interval[1].as_f64().unwrap());
+    assert!(
+        lo <= wider && wider <= hi && lo < hi,
+        "{wider} [{lo}, {hi}]"
+    );
     let end_to_end = &facets["end_to_end"];
     assert!(
         end_to_end["classifier"]
