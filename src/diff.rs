@@ -167,6 +167,19 @@ pub fn differences(old: &RunRecord, new: &RunRecord) -> Vec<String> {
             old.presence.min_passages, new.presence.min_passages
         ));
     }
+    // The heads beside the classifier, where both runs used one: a firmer commitment
+    // or a new facet could otherwise come from a retrained head. A run without one
+    // (`--no-commitment`) is no difference here: `diff` then leaves those columns empty.
+    for (what, old_head, new_head) in [
+        ("commitment head", &old.commitment, &new.commitment),
+        ("facet head", &old.facets, &new.facets),
+    ] {
+        if let (Some(o), Some(n)) = (old_head, new_head) {
+            if o != n {
+                out.push(format!("{what} ({} vs {})", o.head, n.head));
+            }
+        }
+    }
     out
 }
 

@@ -71,6 +71,23 @@ pub fn merge(mut parts: Vec<Part>) -> Result<(RunRecord, Vec<PassageRecord>), Me
     }
     for p in &parts[1..] {
         let mut differ = crate::diff::differences(&parts[0].record, &p.record);
+        // Shards must agree on everything `diff` lets differ too: a head one shard ran
+        // without, and the measured error rates the honest columns come from.
+        let (first, this) = (&parts[0].record, &p.record);
+        for (what, a, b) in [
+            ("commitment head", &first.commitment, &this.commitment),
+            ("facet head", &first.facets, &this.facets),
+        ] {
+            if a.is_some() != b.is_some() {
+                let name = |h: &Option<crate::report::CommitmentInfo>| {
+                    h.as_ref().map_or("none".to_string(), |h| h.head.clone())
+                };
+                differ.push(format!("{what} ({} vs {})", name(a), name(b)));
+            }
+        }
+        if first.classifier.rates != this.classifier.rates {
+            differ.push("the classifier's measured error rates (rates.json)".into());
+        }
         if parts[0].record.version != p.record.version {
             differ.push(format!(
                 "planthemes {} vs {}",

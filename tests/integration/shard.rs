@@ -121,4 +121,40 @@ fn three_shards_merged_equal_a_single_run() {
             std::fs::read(merged.join("documents").join(&name)).unwrap()
         );
     }
+
+    // A shard coded without the commitment head cannot join the others: its passages
+    // would carry no flags and the cells' `strongest` would change with the split.
+    let record_path = parts[1].join("report.json");
+    let mut record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&record_path).unwrap()).unwrap();
+    assert!(
+        record["commitment"].is_object(),
+        "the sample run flags commitments"
+    );
+    record["commitment"] = serde_json::Value::Null;
+    std::fs::write(&record_path, record.to_string()).unwrap();
+    let refused = scratch("shard-merged-mixed");
+    let mixed = planthemes(
+        Path::new(ROOT),
+        &[
+            &["merge"][..],
+            &parts
+                .iter()
+                .map(|p| p.to_str().unwrap())
+                .collect::<Vec<_>>(),
+            &["--out", refused.to_str().unwrap()],
+        ]
+        .concat(),
+    );
+    assert_eq!(mixed.status.code(), Some(2), "{}", stderr(&mixed));
+    assert!(
+        stderr(&mixed).contains("commitment head (")
+            && stderr(&mixed).contains("models/heads/commitment vs none)"),
+        "{}",
+        stderr(&mixed)
+    );
+    assert!(
+        !refused.join("coverage.csv").exists(),
+        "nothing written for a refused merge"
+    );
 }
