@@ -237,8 +237,10 @@ fn diff_reports_exactly_what_changed_between_two_rounds() {
         serde_json::from_str(&std::fs::read_to_string(out.join("diff.json")).unwrap()).unwrap();
     assert_eq!(json["differences"], serde_json::json!([]));
 
-    // The aim turned into a target: firmer, on the themes of that strategy only (a
-    // document gone or new is reported as such, not as firmer or weaker).
+    // The aim turned into a target: firmer, on the themes of that strategy. The only
+    // other document kept but edited is the NENC JFP, which lost its section 7: its
+    // cells can only have grown weaker. A document gone or new is reported as such,
+    // not as firmer or weaker.
     let firmer: Vec<&Value> = json["cells"]
         .as_array()
         .unwrap()
@@ -246,11 +248,13 @@ fn diff_reports_exactly_what_changed_between_two_rounds() {
         .filter(|c| c["commitment_change"] != "")
         .collect();
     for c in &firmer {
+        let cut = c["ics"] == NENC && c["kind"] == "jfp" && c["commitment_change"] == "weaker";
         assert!(
-            c["ics"] == NWL && c["kind"] == "strategy",
+            (c["ics"] == NWL && c["kind"] == "strategy") || cut,
             "changed where the plans did not: {c}"
         );
     }
+    let firmer: Vec<&Value> = firmer.into_iter().filter(|c| c["ics"] == NWL).collect();
     let wider = firmer
         .iter()
         .find(|c| c["label"] == "wider_determinants")
