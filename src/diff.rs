@@ -167,17 +167,15 @@ pub fn differences(old: &RunRecord, new: &RunRecord) -> Vec<String> {
             old.presence.min_passages, new.presence.min_passages
         ));
     }
-    // The heads beside the classifier, where both runs used one: a firmer commitment
-    // or a new facet could otherwise come from a retrained head. A run without one
-    // (`--no-commitment`) is no difference here: `diff` then leaves those columns empty.
-    for (what, old_head, new_head) in [
-        ("commitment head", &old.commitment, &new.commitment),
-        ("facet head", &old.facets, &new.facets),
-    ] {
-        if let (Some(o), Some(n)) = (old_head, new_head) {
-            if o != n {
-                out.push(format!("{what} ({} vs {})", o.head, n.head));
-            }
+    // The commitment head, where both runs used one: a firmer or weaker cell could
+    // otherwise come from another head or its thresholds. A run without one
+    // (`--no-commitment`) is no difference here: `diff` then leaves those columns
+    // empty. `diff` reads no facets, so the facet head is `merge`'s concern alone.
+    if let (Some(o), Some(n)) = (&old.commitment, &new.commitment) {
+        if o.head != n.head {
+            out.push(format!("commitment head ({} vs {})", o.head, n.head));
+        } else if o.thresholds != n.thresholds {
+            out.push("commitment thresholds".into());
         }
     }
     out

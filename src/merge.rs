@@ -71,18 +71,23 @@ pub fn merge(mut parts: Vec<Part>) -> Result<(RunRecord, Vec<PassageRecord>), Me
     }
     for p in &parts[1..] {
         let mut differ = crate::diff::differences(&parts[0].record, &p.record);
-        // Shards must agree on everything `diff` lets differ too: a head one shard ran
-        // without, and the measured error rates the honest columns come from.
+        // Shards must also agree on what `diff` lets differ: the commitment and facet
+        // heads whole (one shard run without one, other thresholds, other rates), and
+        // the measured error rates the honest columns come from.
         let (first, this) = (&parts[0].record, &p.record);
         for (what, a, b) in [
-            ("commitment head", &first.commitment, &this.commitment),
-            ("facet head", &first.facets, &this.facets),
+            ("commitment", &first.commitment, &this.commitment),
+            ("facet", &first.facets, &this.facets),
         ] {
-            if a.is_some() != b.is_some() {
+            if a != b && !differ.iter().any(|d| d.starts_with(what)) {
                 let name = |h: &Option<crate::report::CommitmentInfo>| {
                     h.as_ref().map_or("none".to_string(), |h| h.head.clone())
                 };
-                differ.push(format!("{what} ({} vs {})", name(a), name(b)));
+                differ.push(format!(
+                    "{what} head, its thresholds or rates ({} vs {})",
+                    name(a),
+                    name(b)
+                ));
             }
         }
         if first.classifier.rates != this.classifier.rates {

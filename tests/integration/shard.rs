@@ -148,7 +148,7 @@ fn three_shards_merged_equal_a_single_run() {
     );
     assert_eq!(mixed.status.code(), Some(2), "{}", stderr(&mixed));
     assert!(
-        stderr(&mixed).contains("commitment head (")
+        stderr(&mixed).contains("commitment head, its thresholds or rates (")
             && stderr(&mixed).contains("models/heads/commitment vs none)"),
         "{}",
         stderr(&mixed)
