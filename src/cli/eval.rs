@@ -521,29 +521,26 @@ fn facet_section(
             "facets (keyword lists within the parent theme)"
         }
     };
-    let head = head.ok();
-    // The facets given within each passage's `themes` (in example order).
+    // Each facet's own decision (the head's, or its keyword list named), read once;
+    // then given only within a passage's parent themes, gold or found.
+    let head_used = head.is_ok();
+    let decided: Vec<Vec<bool>> = head.unwrap_or_else(|_| {
+        examples
+            .iter()
+            .map(|e| facets.hits(&e.text).iter().map(|h| *h >= 1.0).collect())
+            .collect()
+    });
     let given = |themes: Vec<&[String]>| -> Vec<Vec<bool>> {
-        match &head {
-            Some(decided) => decided
-                .iter()
-                .zip(themes)
-                .map(|(row, themes)| {
-                    row.iter()
-                        .zip(&taxonomy.labels)
-                        .map(|(on, l)| *on && themes.contains(&l.group))
-                        .collect()
-                })
-                .collect(),
-            None => examples
-                .iter()
-                .zip(themes)
-                .map(|(e, themes)| {
-                    let found = facets.of(&e.text, themes);
-                    ids.iter().map(|f| found.iter().any(|x| x == f)).collect()
-                })
-                .collect(),
-        }
+        decided
+            .iter()
+            .zip(themes)
+            .map(|(row, themes)| {
+                row.iter()
+                    .zip(&taxonomy.labels)
+                    .map(|(on, l)| *on && themes.contains(&l.group))
+                    .collect()
+            })
+            .collect()
     };
     let gold = gold_matrix(&examples, taxonomy);
     let within_gold = given(examples.iter().map(|e| e.themes.as_slice()).collect());
@@ -557,7 +554,7 @@ fn facet_section(
             shown(data)
         );
         let labels: Vec<String> = ids.iter().map(|f| f.to_string()).collect();
-        let who = if head.is_some() {
+        let who = if head_used {
             "facets"
         } else {
             "facet keyword lists"
