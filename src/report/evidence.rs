@@ -39,6 +39,11 @@ pub const COLUMNS: [&str; 20] = [
     "document_text",
 ];
 
+/// The free-text columns (document, file, location, section, text, document_text),
+/// which `evidence.csv` writes spreadsheet-safe ([`super::sheet_text`]); the workbook
+/// writes every cell as a string, so it needs no such care.
+const TEXT_COLUMNS: [usize; 6] = [2, 5, 6, 8, 18, 19];
+
 /// One row: a passage and one of its labels.
 pub struct Row<'a> {
     pub passage: &'a PassageRecord,
@@ -129,7 +134,13 @@ pub fn write_csv(w: &mut dyn Write, rows: &[Row<'_>]) -> io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
     out.write_record(COLUMNS)?;
     for row in rows {
-        out.write_record(row.cells())?;
+        let mut cells = row.cells();
+        for i in TEXT_COLUMNS {
+            if let std::borrow::Cow::Owned(safe) = super::sheet_text(&cells[i]) {
+                cells[i] = safe;
+            }
+        }
+        out.write_record(cells)?;
     }
     out.flush()
 }

@@ -462,15 +462,15 @@ pub fn write_outputs(
                 p.id.as_str(),
                 &p.ics,
                 p.kind.as_str(),
-                &t.indicator,
+                &sheet_text(&t.indicator),
                 &t.baseline_value.map(fmt_number).unwrap_or_default(),
                 t.baseline_year.as_deref().unwrap_or(""),
                 &fmt_number(t.target_value),
                 &t.unit,
                 &t.target_date,
                 t.direction.as_str(),
-                &t.sentence,
-                &p.citation(),
+                &sheet_text(&t.sentence),
+                &sheet_text(&p.citation()),
             ])?;
         }
         out.flush()
@@ -577,7 +577,7 @@ pub fn write_outputs(
         ])?;
         for d in &record.documents {
             out.write_record([
-                d.file.as_str(),
+                &*sheet_text(&d.file),
                 &d.id,
                 &d.ics,
                 d.ics_confidence.as_str(),
@@ -585,7 +585,7 @@ pub fn write_outputs(
                 d.kind.as_str(),
                 d.kind_confidence.as_str(),
                 &d.kind_basis,
-                d.title.as_deref().unwrap_or(""),
+                &sheet_text(d.title.as_deref().unwrap_or("")),
                 d.year.as_deref().unwrap_or(""),
                 &d.format,
                 &if d.format == "pdf" {
@@ -594,7 +594,7 @@ pub fn write_outputs(
                     String::new()
                 },
                 &d.passages.to_string(),
-                d.note.as_deref().unwrap_or(""),
+                &sheet_text(d.note.as_deref().unwrap_or("")),
             ])?;
         }
         out.flush()
@@ -603,10 +603,10 @@ pub fn write_outputs(
         let mut out = csv::Writer::from_writer(w);
         out.write_record(["file", "reason", "severity"])?;
         for e in &record.errors {
-            out.write_record([e.file.as_str(), &e.reason, "error"])?;
+            out.write_record([&*sheet_text(&e.file), &sheet_text(&e.reason), "error"])?;
         }
         for w in &record.warnings {
-            out.write_record([w.file.as_str(), &w.reason, "warning"])?;
+            out.write_record([&*sheet_text(&w.file), &sheet_text(&w.reason), "warning"])?;
         }
         out.flush()
     })?;
@@ -715,6 +715,19 @@ fn facet_parent<'a>(coverage: &'a Coverage, facet: &str) -> &'a str {
         .find(|r| r.label == facet)
         .and_then(|r| r.parent.as_deref())
         .unwrap_or("")
+}
+
+/// A free-text cell as spreadsheets should read it: Excel, LibreOffice and Google
+/// Sheets take a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return
+/// for a formula, so a KPI row `-18% | …` opens as `#NAME?` (and a hostile document
+/// could plant a working formula). Such a cell gets a leading `'`, which spreadsheets
+/// read as "this is text" and do not show; every other cell is written as it is.
+/// Numbers are never passed here: `-4` must stay a number.
+pub(crate) fn sheet_text(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}").into(),
+        _ => s.into(),
+    }
 }
 
 fn fmt_opt(x: Option<f64>) -> String {
@@ -1011,6 +1024,54 @@ mod tests {
         write_outputs(dir.path(), &mut back, &read_passages).unwrap();
         let coverage = std::fs::read_to_string(dir.path().join("coverage.csv")).unwrap();
         assert!(coverage.contains("Devon <One>,strategy,housing,0,1,0.0000,false"));
+    }
+
+    #[test]
+    fn csv_text_cells_that_a_spreadsheet_would_run_as_formulas_are_marked_as_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut rec = record();
+        let texts = [
+            "-18% | Smoking prevalence | reduce from 14% to 10% by 2028",
+            "=HYPERLINK(\"http://example.org\",\"x\")",
+            "Cold homes",
+        ];
+        let mut passages: Vec<PassageRecord> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| PassageRecord {
+                id: format!("a#{}", i + 1),
+                text: t.to_string(),
+                ..passage(0.7)
+            })
+            .collect();
+        apply_thresholds(&rec, &mut passages);
+        write_outputs(dir.path(), &mut rec, &passages).unwrap();
+
+        let mut reader = csv::Reader::from_path(dir.path().join("evidence.csv")).unwrap();
+        let text_col = reader
+            .headers()
+            .unwrap()
+            .iter()
+            .position(|h| h == "text")
+            .unwrap();
+        let cells: Vec<String> = reader
+            .records()
+            .map(|r| r.unwrap()[text_col].to_string())
+            .collect();
+        assert_eq!(
+            cells,
+            [
+                "'-18% | Smoking prevalence | reduce from 14% to 10% by 2028",
+                "'=HYPERLINK(\"http://example.org\",\"x\")",
+                "Cold homes",
+            ]
+        );
+        // The run's own record keeps the text as it was.
+        let (_, back) = read_run(dir.path()).unwrap();
+        assert_eq!(back[0].text, texts[0]);
+        assert_eq!(sheet_text("-4"), "'-4");
+        assert_eq!(sheet_text("4 - 2"), "4 - 2");
+        assert_eq!(sheet_text(""), "");
     }
 
     #[test]
