@@ -612,6 +612,36 @@ const NOT_VALUES: [&str; 36] = [
     "cohort",
 ];
 
+/// Nouns whose sum of money is a budget or a financial position, not a target.
+const BUDGET_NOUNS: [&str; 26] = [
+    "allocation",
+    "allocations",
+    "budget",
+    "budgets",
+    "deficit",
+    "deficits",
+    "surplus",
+    "investment",
+    "investments",
+    "capital",
+    "funding",
+    "grant",
+    "grants",
+    "spend",
+    "spending",
+    "expenditure",
+    "income",
+    "cost",
+    "costs",
+    "worth",
+    "fund",
+    "envelope",
+    "overspend",
+    "underspend",
+    "gap",
+    "revenue",
+];
+
 fn role_of(text: &str, n: &Number, previous: Option<(Role, &Number, bool)>) -> (Role, bool) {
     let raw_before = &text[..n.start];
     let before = words_before(text, n.start, 6);
@@ -740,6 +770,17 @@ fn role_of(text: &str, n: &Number, previous: Option<(Role, &Number, bool)>) -> (
         return (Role::Skip, false);
     }
 
+    // A sum that a budget noun owns is a budget, reported as context, not a target: "an
+    // allocation of around 7.9 billion pounds", "a planned deficit of £18 million",
+    // "capital investment of £62 million in 2024/25". A change to one still is one:
+    // "reduce the deficit to £10m by 2026" (`to` decides it below).
+    let money = n.unit == "£" || first_after == "pounds";
+    if money
+        && matches!(prev1, "of" | "is" | "was" | "be" | "at" | "totals" | "totalling")
+        && BUDGET_NOUNS.contains(&prev2)
+    {
+        return (Role::Skip, false);
+    }
     // A restatement: "£48.5m, equivalent to 4.1% of our allocation".
     if prev1 == "to" && matches!(prev2, "equivalent" | "equal" | "equates") {
         return (Role::Skip, false);
