@@ -172,8 +172,14 @@ pub fn differences(old: &RunRecord, new: &RunRecord) -> Vec<String> {
     // (`--no-commitment`) is no difference here: `diff` then leaves those columns
     // empty. `diff` reads no facets, so the facet head is `merge`'s concern alone.
     if let (Some(o), Some(n)) = (&old.commitment, &new.commitment) {
-        if o.head != n.head {
-            out.push(format!("commitment head ({} vs {})", o.head, n.head));
+        if !o.same_head(n) {
+            // The folder and, where recorded, the files' fingerprint: a head retrained
+            // in place keeps its folder.
+            let name = |h: &crate::report::CommitmentInfo| match &h.fingerprint {
+                Some(f) => format!("{} {}", h.head, short(f)),
+                None => h.head.clone(),
+            };
+            out.push(format!("commitment head ({} vs {})", name(o), name(n)));
         } else if o.thresholds != n.thresholds {
             out.push("commitment thresholds".into());
         }

@@ -79,7 +79,12 @@ pub fn merge(mut parts: Vec<Part>) -> Result<(RunRecord, Vec<PassageRecord>), Me
             ("commitment", &first.commitment, &this.commitment),
             ("facet", &first.facets, &this.facets),
         ] {
-            if a != b && !differ.iter().any(|d| d.starts_with(what)) {
+            let same = match (a, b) {
+                (Some(a), Some(b)) => a.same_decisions(b),
+                (None, None) => true,
+                _ => false,
+            };
+            if !same && !differ.iter().any(|d| d.starts_with(what)) {
                 let name = |h: &Option<crate::report::CommitmentInfo>| {
                     h.as_ref().map_or("none".to_string(), |h| h.head.clone())
                 };

@@ -271,10 +271,11 @@ fn load_side_head(
         }
         Err(e) => return Err(e.into()),
     };
-    let mut fingerprint = blake3::Hasher::new();
+    let mut hasher = blake3::Hasher::new();
     for name in ["head.json", "head.safetensors"] {
-        fingerprint.update(&std::fs::read(dir.join(name))?);
+        hasher.update(&std::fs::read(dir.join(name))?);
     }
+    let fingerprint = hasher.finalize().to_hex().to_string();
     let info = crate::report::CommitmentInfo {
         head: dir.display().to_string(),
         thresholds: head
@@ -284,12 +285,9 @@ fn load_side_head(
             .zip(head.thresholds().iter().copied())
             .collect(),
         rates: super::common::read_rates(&dir)?,
+        fingerprint: Some(fingerprint.clone()),
     };
-    Ok(Some((
-        head,
-        info,
-        fingerprint.finalize().to_hex().to_string(),
-    )))
+    Ok(Some((head, info, fingerprint)))
 }
 
 /// 0 all coded, 1 some failed, 2 none coded.

@@ -175,6 +175,27 @@ pub struct CommitmentInfo {
     /// Its per-label error rates (`rates.json` beside the head), when measured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rates: Option<crate::honest::Rates>,
+    /// blake3 of the head's files (`head.json`, `head.safetensors`): the same head
+    /// whatever folder it was read from, and another head when retrained in place.
+    /// Runs before session 14 have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+}
+
+impl CommitmentInfo {
+    /// Whether two runs used the same head: by fingerprint when both have one, else by
+    /// folder.
+    pub fn same_head(&self, other: &Self) -> bool {
+        match (&self.fingerprint, &other.fingerprint) {
+            (Some(a), Some(b)) => a == b,
+            _ => self.head == other.head,
+        }
+    }
+
+    /// Whether two runs decided alike: the same head, thresholds and rates.
+    pub fn same_decisions(&self, other: &Self) -> bool {
+        self.same_head(other) && self.thresholds == other.thresholds && self.rates == other.rates
+    }
 }
 
 /// The classifier a run used.
@@ -1024,6 +1045,25 @@ mod tests {
         write_outputs(dir.path(), &mut back, &read_passages).unwrap();
         let coverage = std::fs::read_to_string(dir.path().join("coverage.csv")).unwrap();
         assert!(coverage.contains("Devon <One>,strategy,housing,0,1,0.0000,false"));
+    }
+
+    #[test]
+    fn side_heads_are_the_same_by_fingerprint_when_both_runs_have_one() {
+        let info = |head: &str, fingerprint: Option<&str>| CommitmentInfo {
+            head: head.into(),
+            thresholds: [("aim".to_string(), 0.5)].into(),
+            rates: None,
+            fingerprint: fingerprint.map(String::from),
+        };
+        let a = info("models/heads/commitment", Some("f1"));
+        assert!(a.same_head(&info("/abs/models/heads/commitment", Some("f1"))));
+        assert!(!a.same_head(&info("models/heads/commitment", Some("f2"))));
+        // A run recorded before fingerprints: the folder decides.
+        assert!(a.same_head(&info("models/heads/commitment", None)));
+        assert!(!a.same_head(&info("other", None)));
+        let mut b = a.clone();
+        b.thresholds.insert("aim".into(), 0.6);
+        assert!(a.same_head(&b) && !a.same_decisions(&b));
     }
 
     #[test]

@@ -122,8 +122,22 @@ fn three_shards_merged_equal_a_single_run() {
         );
     }
 
-    // A shard coded without the commitment head cannot join the others: its passages
-    // would carry no flags and the cells' `strongest` would change with the split.
+    let merge_parts = |name: &str| {
+        let out = scratch(name);
+        let run = planthemes(
+            Path::new(ROOT),
+            &[
+                &["merge"][..],
+                &parts
+                    .iter()
+                    .map(|p| p.to_str().unwrap())
+                    .collect::<Vec<_>>(),
+                &["--out", out.to_str().unwrap()],
+            ]
+            .concat(),
+        );
+        (run, out)
+    };
     let record_path = parts[1].join("report.json");
     let mut record: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&record_path).unwrap()).unwrap();
@@ -131,6 +145,31 @@ fn three_shards_merged_equal_a_single_run() {
         record["commitment"].is_object(),
         "the sample run flags commitments"
     );
+    let original = record.clone();
+
+    // The same head read from another folder (its files' fingerprint decides) joins.
+    record["commitment"]["head"] = "/elsewhere/commitment".into();
+    std::fs::write(&record_path, record.to_string()).unwrap();
+    let (moved, out) = merge_parts("shard-merged-moved");
+    // 1: the round's broken PDF failed, as in the single run.
+    assert_eq!(moved.status.code(), Some(1), "{}", stderr(&moved));
+    assert!(out.join("coverage.csv").is_file());
+
+    // Another head in the same folder (retrained in place) does not.
+    record = original.clone();
+    record["commitment"]["fingerprint"] = "0".repeat(64).into();
+    std::fs::write(&record_path, record.to_string()).unwrap();
+    let (retrained, _) = merge_parts("shard-merged-retrained");
+    assert_eq!(retrained.status.code(), Some(2), "{}", stderr(&retrained));
+    assert!(
+        stderr(&retrained).contains(&format!("vs models/heads/commitment {})", "0".repeat(12))),
+        "{}",
+        stderr(&retrained)
+    );
+
+    // A shard coded without the commitment head cannot join the others: its passages
+    // would carry no flags and the cells' `strongest` would change with the split.
+    record = original;
     record["commitment"] = serde_json::Value::Null;
     std::fs::write(&record_path, record.to_string()).unwrap();
     let refused = scratch("shard-merged-mixed");
