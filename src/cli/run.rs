@@ -184,20 +184,20 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         classifier_info: built.info.clone(),
         commitment: commitment
             .as_ref()
-            .map(|(c, _, _)| c as &dyn crate::classify::Classifier),
-        commitment_info: commitment.as_ref().map(|(_, info, _)| info.clone()),
+            .map(|(c, _)| c as &dyn crate::classify::Classifier),
+        commitment_info: commitment.as_ref().map(|(_, info)| info.clone()),
         facets: facet_head
             .as_ref()
-            .map(|(c, _, _)| c as &dyn crate::classify::Classifier),
-        facet_info: facet_head.as_ref().map(|(_, info, _)| info.clone()),
+            .map(|(c, _)| c as &dyn crate::classify::Classifier),
+        facet_info: facet_head.as_ref().map(|(_, info)| info.clone()),
         store: cache.as_ref(),
         fingerprints: pipeline::Fingerprints {
             segmenter: tokenizer.fingerprint().to_string(),
             classifier: format!(
                 "{}+{}+{}",
                 built.fingerprint,
-                commitment.as_ref().map_or("", |(_, _, f)| f.as_str()),
-                facet_head.as_ref().map_or("", |(_, _, f)| f.as_str())
+                side_fingerprint(&commitment),
+                side_fingerprint(&facet_head)
             ),
         },
     };
@@ -210,7 +210,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     Ok(status(&outcome.record))
 }
 
-/// The commitment head, its record and its fingerprint, when one can run beside the
+/// The commitment head and its record, when one can run beside the
 /// classifier: an encoder whose middle layers are the head's. A head named with
 /// `--commitment-head` that cannot run is an error; the default one is skipped
 /// quietly (with the keyword classifier, say).
@@ -228,16 +228,21 @@ fn load_commitment(
     )
 }
 
-/// A side head, its record and the fingerprint of its files.
+/// A side head and its record (which holds the fingerprint of its files).
 type SideHead = (
     crate::classify::LinearClassifier,
     crate::report::CommitmentInfo,
-    String,
 );
+
+fn side_fingerprint(head: &Option<SideHead>) -> &str {
+    head.as_ref()
+        .and_then(|(_, info)| info.fingerprint.as_deref())
+        .unwrap_or("")
+}
 
 /// A head that reads the theme head's vectors for another reading of the codebook
 /// (commitment flags, facets): the head, its record (folder, thresholds, the error
-/// rates beside it) and the fingerprint of its files.
+/// rates beside it, the fingerprint of its files).
 fn load_side_head(
     dir: Option<&Path>,
     default: &str,
@@ -285,9 +290,9 @@ fn load_side_head(
             .zip(head.thresholds().iter().copied())
             .collect(),
         rates: super::common::read_rates(&dir)?,
-        fingerprint: Some(fingerprint.clone()),
+        fingerprint: Some(fingerprint),
     };
-    Ok(Some((head, info, fingerprint)))
+    Ok(Some((head, info)))
 }
 
 /// 0 all coded, 1 some failed, 2 none coded.

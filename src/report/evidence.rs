@@ -39,10 +39,17 @@ pub const COLUMNS: [&str; 20] = [
     "document_text",
 ];
 
-/// The free-text columns (document, file, location, section, text, document_text),
-/// which `evidence.csv` writes spreadsheet-safe ([`super::sheet_text`]); the workbook
-/// writes every cell as a string, so it needs no such care.
-const TEXT_COLUMNS: [usize; 6] = [2, 5, 6, 8, 18, 19];
+/// The free-text columns, which `evidence.csv` writes spreadsheet-safe
+/// ([`super::sheet_text`]); the workbook writes every cell as a string, so it needs no
+/// such care.
+const TEXT_COLUMNS: [&str; 6] = [
+    "document",
+    "file",
+    "location",
+    "section",
+    "text",
+    "document_text",
+];
 
 /// One row: a passage and one of its labels.
 pub struct Row<'a> {
@@ -135,12 +142,14 @@ pub fn write_csv(w: &mut dyn Write, rows: &[Row<'_>]) -> io::Result<()> {
     out.write_record(COLUMNS)?;
     for row in rows {
         let mut cells = row.cells();
-        for i in TEXT_COLUMNS {
-            if let std::borrow::Cow::Owned(safe) = super::sheet_text(&cells[i]) {
-                cells[i] = safe;
+        for (name, cell) in COLUMNS.iter().zip(cells.iter_mut()) {
+            if TEXT_COLUMNS.contains(name) {
+                if let std::borrow::Cow::Owned(safe) = super::sheet_text(cell) {
+                    *cell = safe;
+                }
             }
         }
-        out.write_record(cells)?;
+        out.write_record(&cells)?;
     }
     out.flush()
 }
