@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it (.ci/run calls this script).
-# Installs what the tests need first: the encoder model (scripts/fetch-model.sh).
+# Installs what the tests need first: the encoder model (scripts/fetch-model.sh) and
+# the opt-in larger encoder its parity tests read (scripts/fetch-mpnet.sh).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 command -v cargo >/dev/null 2>&1 || { echo "test: cargo is missing; install Rust from https://rustup.rs" >&2; exit 1; }
 scripts/fetch-model.sh
+scripts/fetch-mpnet.sh
 scripts/setup-pdfium.sh
 # A Python with lxml, openpyxl and pandas, for the export checks (REFI-QDA schema,
 # evidence.xlsx and evidence.csv opened as an analyst's tools open them).

@@ -1,4 +1,6 @@
-//! The default encoder: a BERT-family sentence-transformers model run by candle.
+//! The default encoder: a BERT-family sentence-transformers model run by candle (or,
+//! on the CPU, by this crate's own forward pass, which also runs MPNet models such as
+//! all-mpnet-base-v2).
 //!
 //! This is the only file that imports `candle_transformers`. It reproduces
 //! sentence-transformers' `Transformer → Pooling → Normalize` pipeline: tokenise with
@@ -15,7 +17,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 use tokenizers::{Tokenizer, TruncationParams};
 
-use super::cpu::CpuBert;
+use super::cpu::{CpuBert, Family};
 use super::pooling::{cls_pool, l2_normalize, mean_pool};
 use super::resolve::{check_complete, resolve_model, ModelRequest};
 use super::{
@@ -114,10 +116,10 @@ impl BertEncoder {
         let device = open_device(options.device)?;
 
         let config_path = dir.join("config.json");
-        let config: Config = read_json(&config_path)?;
+        let (config, family) = read_config(&config_path)?;
         check_config(&config, &config_path)?;
 
-        let max_tokens = read_max_tokens(dir, &config)?
+        let max_tokens = read_max_tokens(dir, &config, family)?
             .min(options.max_length.unwrap_or(usize::MAX))
             .max(2);
         let pooling = read_pooling(dir)?;
@@ -156,13 +158,24 @@ impl BertEncoder {
             Ok(Model::Candle(models))
         };
         let model = match (options.device, options.kernels, options.precision) {
-            (DeviceChoice::Cpu, Kernels::Auto, Precision::Int8) => {
-                Model::Cpu(CpuBert::load(&vb, &config, Precision::Int8).map_err(layout_error)?)
+            (DeviceChoice::Cpu, Kernels::Auto, precision) if family != Family::Bert => {
+                Model::Cpu(CpuBert::load(&vb, &config, family, precision).map_err(layout_error)?)
             }
+            // candle-transformers has no MPNet.
+            _ if family != Family::Bert => {
+                return Err(EmbedError::Unsupported(
+                    "MPNet models run only on the CPU with planthemes' own kernels: \
+                     leave out --device cuda and --candle-kernels"
+                        .into(),
+                ))
+            }
+            (DeviceChoice::Cpu, Kernels::Auto, Precision::Int8) => Model::Cpu(
+                CpuBert::load(&vb, &config, family, Precision::Int8).map_err(layout_error)?,
+            ),
             // A BERT variant our forward does not implement (another activation or
             // position scheme) still runs, on candle's BertModel.
             (DeviceChoice::Cpu, Kernels::Auto, Precision::Fp32) => {
-                match CpuBert::load(&vb, &config, Precision::Fp32) {
+                match CpuBert::load(&vb, &config, family, Precision::Fp32) {
                     Ok(model) => Model::Cpu(model),
                     Err(reason) => {
                         tracing::info!("running the encoder on candle's BertModel: {reason}");
@@ -511,6 +524,38 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, EmbedErro
     })
 }
 
+/// The model config, as candle's BERT `Config`, and the family it belongs to
+/// (`model_type` "mpnet" is MPNet; anything else is read as BERT).
+fn read_config(path: &Path) -> Result<(Config, Family), EmbedError> {
+    let bad = |reason: String| EmbedError::Config {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let mut raw: serde_json::Value = read_json(path)?;
+    let family = match raw.get("model_type").and_then(|t| t.as_str()) {
+        Some("mpnet") => {
+            let buckets = raw
+                .get("relative_attention_num_buckets")
+                .map_or(Some(32), |b| b.as_u64())
+                .filter(|&b| b >= 4)
+                .ok_or_else(|| {
+                    bad("relative_attention_num_buckets must be a whole number, at least 4".into())
+                })?;
+            // MPNet has no token types; candle's `Config` insists on the field, and
+            // nothing reads it for MPNet.
+            if let Some(fields) = raw.as_object_mut() {
+                fields.entry("type_vocab_size").or_insert(1.into());
+            }
+            Family::MpNet {
+                buckets: buckets as usize,
+            }
+        }
+        _ => Family::Bert,
+    };
+    let config = serde_json::from_value(raw).map_err(|e| bad(e.to_string()))?;
+    Ok((config, family))
+}
+
 fn check_config(config: &Config, path: &Path) -> Result<(), EmbedError> {
     let bad = |reason: String| EmbedError::Config {
         path: path.to_path_buf(),
@@ -537,17 +582,20 @@ fn check_config(config: &Config, path: &Path) -> Result<(), EmbedError> {
 }
 
 /// The sentence-transformers `max_seq_length` when present, else the model's
-/// position limit; never above the position limit.
-fn read_max_tokens(dir: &Path, config: &Config) -> Result<usize, EmbedError> {
+/// position limit; never above the position limit (for MPNet, whose positions start
+/// after the padding id's, two below the table's size).
+fn read_max_tokens(dir: &Path, config: &Config, family: Family) -> Result<usize, EmbedError> {
+    let positions = match family {
+        Family::Bert => config.max_position_embeddings,
+        Family::MpNet { .. } => config.max_position_embeddings.saturating_sub(2),
+    };
     let path = dir.join("sentence_bert_config.json");
     let from_st = if path.is_file() {
         read_json::<SentenceBertConfig>(&path)?.max_seq_length
     } else {
         None
     };
-    Ok(from_st
-        .unwrap_or(config.max_position_embeddings)
-        .min(config.max_position_embeddings))
+    Ok(from_st.unwrap_or(positions).min(positions))
 }
 
 fn read_pooling(dir: &Path) -> Result<Pooling, EmbedError> {

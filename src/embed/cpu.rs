@@ -7,6 +7,12 @@
 //! sequence at its own length), and the linear layers can run in int8
 //! ([`kernels::matmul_int8`]). Parity with `BertModel` is tested on the tiny model
 //! and on all-MiniLM-L6-v2.
+//!
+//! It also runs MPNet ([`Family::MpNet`], e.g. all-mpnet-base-v2), which candle does
+//! not implement: the same post-LayerNorm layers under other weight names, no token
+//! types, positions counted from the padding id + 1, and a learnt bias per head and
+//! relative-distance bucket added to every attention score (the T5 scheme). Parity
+//! with sentence-transformers is tested on all-mpnet-base-v2.
 
 use candle_core::{DType, Tensor};
 use candle_nn::VarBuilder;
@@ -15,13 +21,32 @@ use candle_transformers::models::bert::{Config, HiddenAct, PositionEmbeddingType
 use super::kernels::{self, QuantWeights, View};
 use super::Precision;
 
+/// Which layout of the BERT family a checkpoint has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    Bert,
+    /// MPNet, with this many relative-position buckets per direction pair
+    /// (`relative_attention_num_buckets`).
+    MpNet { buckets: usize },
+}
+
+/// MPNet's padding token id: its positions start at this + 1 (fairseq's scheme).
+const MPNET_PADDING_ID: usize = 1;
+/// MPNet's farthest distinguished relative distance (fixed in its code, not its config).
+const MPNET_MAX_DISTANCE: usize = 128;
+
 /// A loaded model: every weight as a plain `Vec<f32>`, linear layers transposed or
 /// quantised for their kernel.
 pub struct CpuBert {
     word: Vec<f32>,
     position: Vec<f32>,
-    /// Token type 0 (sentence-transformers never sets another).
+    /// Position row of a sequence's first token (0 for BERT, 2 for MPNet).
+    position_offset: usize,
+    /// Token type 0 (sentence-transformers never sets another); zeros for MPNet,
+    /// which has none.
     token_type: Vec<f32>,
+    /// MPNet's attention bias, `[bucket][head]`, and its bucket count.
+    relative_bias: Option<(Vec<f32>, usize)>,
     embedding_norm: Norm,
     layers: Vec<Layer>,
     hidden: usize,
@@ -138,8 +163,14 @@ fn linear(
 }
 
 impl CpuBert {
-    /// Reads the weights `BertModel::load` reads, from the same `VarBuilder`.
-    pub fn load(vb: &VarBuilder, config: &Config, precision: Precision) -> Load<Self> {
+    /// Reads the weights `BertModel::load` reads (for MPNet, their MPNet names), from
+    /// the same `VarBuilder`.
+    pub fn load(
+        vb: &VarBuilder,
+        config: &Config,
+        family: Family,
+        precision: Precision,
+    ) -> Load<Self> {
         if config.hidden_act != HiddenAct::Gelu {
             return Err(format!(
                 "{:?} activations are not supported (only exact GELU)",
@@ -161,25 +192,34 @@ impl CpuBert {
         };
         let h = config.hidden_size;
         let e = vb.pp("embeddings");
-        let token_types = get(
-            &e.pp("token_type_embeddings"),
-            &[config.type_vocab_size, h],
-            "weight",
-        )?;
         let mut layers = Vec::with_capacity(config.num_hidden_layers);
         for i in 0..config.num_hidden_layers {
             let l = vb.pp("encoder").pp("layer").pp(i.to_string());
             let a = l.pp("attention");
-            let s = a.pp("self");
+            // BERT: attention.self.{query,key,value}, attention.output.{dense,LayerNorm};
+            // MPNet: attention.attn.{q,k,v,o}, attention.LayerNorm.
+            let (qkv, out, attention_norm) = match family {
+                Family::Bert => {
+                    let s = a.pp("self");
+                    (
+                        [s.pp("query"), s.pp("key"), s.pp("value")],
+                        a.pp("output").pp("dense"),
+                        a.pp("output").pp("LayerNorm"),
+                    )
+                }
+                Family::MpNet { .. } => {
+                    let s = a.pp("attn");
+                    (
+                        [s.pp("q"), s.pp("k"), s.pp("v")],
+                        s.pp("o"),
+                        a.pp("LayerNorm"),
+                    )
+                }
+            };
             layers.push(Layer {
-                qkv: linear(
-                    &[s.pp("query"), s.pp("key"), s.pp("value")],
-                    h,
-                    h,
-                    precision,
-                )?,
-                attention_out: linear(&[a.pp("output").pp("dense")], h, h, precision)?,
-                attention_norm: norm(&a.pp("output").pp("LayerNorm"), h)?,
+                qkv: linear(&qkv, h, h, precision)?,
+                attention_out: linear(&[out], h, h, precision)?,
+                attention_norm: norm(&attention_norm, h)?,
                 up: linear(
                     &[l.pp("intermediate").pp("dense")],
                     h,
@@ -195,6 +235,25 @@ impl CpuBert {
                 output_norm: norm(&l.pp("output").pp("LayerNorm"), h)?,
             });
         }
+        let heads = config.num_attention_heads;
+        let (token_type, position_offset, relative_bias) = match family {
+            Family::Bert => {
+                let types = get(
+                    &e.pp("token_type_embeddings"),
+                    &[config.type_vocab_size, h],
+                    "weight",
+                )?;
+                (types[..h].to_vec(), 0, None)
+            }
+            Family::MpNet { buckets } => {
+                let table = get(
+                    &vb.pp("encoder").pp("relative_attention_bias"),
+                    &[buckets, heads],
+                    "weight",
+                )?;
+                (vec![0.0; h], MPNET_PADDING_ID + 1, Some((table, buckets)))
+            }
+        };
         Ok(CpuBert {
             word: get(&e.pp("word_embeddings"), &[config.vocab_size, h], "weight")?,
             position: get(
@@ -202,11 +261,13 @@ impl CpuBert {
                 &[config.max_position_embeddings, h],
                 "weight",
             )?,
-            token_type: token_types[..h].to_vec(),
+            position_offset,
+            token_type,
+            relative_bias,
             embedding_norm: norm(&e.pp("LayerNorm"), h)?,
             layers,
             hidden: h,
-            heads: config.num_attention_heads,
+            heads,
             vocab: config.vocab_size,
             max_positions: config.max_position_embeddings,
             eps: config.layer_norm_eps as f32,
@@ -236,11 +297,11 @@ impl CpuBert {
         let mut x = vec![0f32; rows * h];
         let mut at = 0;
         for seq in sequences {
-            if seq.len() > self.max_positions {
+            if seq.len() + self.position_offset > self.max_positions {
                 return Err(format!(
                     "{} tokens, more than the model's {} positions",
                     seq.len(),
-                    self.max_positions
+                    self.max_positions - self.position_offset
                 ));
             }
             for (p, &id) in seq.iter().enumerate() {
@@ -253,6 +314,7 @@ impl CpuBert {
                 }
                 let dst = &mut x[at * h..(at + 1) * h];
                 let word = &self.word[id * h..(id + 1) * h];
+                let p = p + self.position_offset;
                 let pos = &self.position[p * h..(p + 1) * h];
                 for (((d, w), q), t) in dst.iter_mut().zip(word).zip(pos).zip(&self.token_type) {
                     *d = w + q + t;
@@ -269,6 +331,7 @@ impl CpuBert {
 
         let longest = sequences.iter().map(|s| s.len()).max().unwrap_or(0);
         let mut scores = vec![0f32; longest * longest];
+        let bias = self.distance_bias(longest);
         // One buffer per intermediate, reused by every layer: fresh multi-megabyte
         // allocations per layer cost page faults (BENCHMARKS.md).
         let (mut qkv, mut context, mut attended, mut up, mut out) =
@@ -276,7 +339,7 @@ impl CpuBert {
         let mut kept: Vec<Option<Vec<f32>>> = vec![None; layers.len()];
         for (number, layer) in (1..).zip(&self.layers) {
             layer.qkv.forward(&x, rows, &mut qkv);
-            self.attention(&qkv, sequences, &mut scores, &mut context);
+            self.attention(&qkv, sequences, bias.as_deref(), &mut scores, &mut context);
             layer.attention_out.forward(&context, rows, &mut attended);
             add(&mut attended, &x);
             kernels::layer_norm(
@@ -303,15 +366,35 @@ impl CpuBert {
         Ok(kept.into_iter().flatten().collect())
     }
 
+    /// MPNet's attention bias for every head and every distance between two tokens of
+    /// a sequence up to `longest` long: `[head][key − query + longest − 1]`. `None` for
+    /// BERT.
+    fn distance_bias(&self, longest: usize) -> Option<Vec<f32>> {
+        let (table, buckets) = self.relative_bias.as_ref()?;
+        let span = (2 * longest).saturating_sub(1);
+        let mut bias = vec![0f32; self.heads * span];
+        for (at, distance) in (1 - longest as i64..longest as i64).enumerate() {
+            let bucket = relative_bucket(distance, *buckets, MPNET_MAX_DISTANCE);
+            for head in 0..self.heads {
+                bias[head * span + at] = table[bucket * self.heads + head];
+            }
+        }
+        Some(bias)
+    }
+
     /// Multi-head self-attention of each sequence over itself; `qkv` is
     /// `rows × 3·hidden` (`[q | k | v]` per token); `context` becomes `rows × hidden`.
+    /// `bias` is [`CpuBert::distance_bias`] for the batch's longest sequence.
     fn attention(
         &self,
         qkv: &[f32],
         sequences: &[&[u32]],
+        bias: Option<&[f32]>,
         scores: &mut [f32],
         context: &mut Vec<f32>,
     ) {
+        let span = bias.map_or(0, |b| b.len() / self.heads);
+        let longest = span.div_ceil(2);
         let h = self.hidden;
         let d = h / self.heads;
         let scale = 1.0 / (d as f32).sqrt();
@@ -346,6 +429,14 @@ impl CpuBert {
                     col: 1,
                 };
                 kernels::matmul_strided((len, d, len), qkv, q, qkv, kt, scores, s, scale);
+                if let Some(bias) = bias {
+                    let head_bias = &bias[head * span..(head + 1) * span];
+                    for (query, row) in scores[..len * len].chunks_exact_mut(len).enumerate() {
+                        // Key j sits at distance j − query: index j − query + longest − 1.
+                        let from = longest - 1 - query;
+                        add(row, &head_bias[from..from + len]);
+                    }
+                }
                 kernels::softmax_rows(&mut scores[..len * len], len);
                 let out = View {
                     offset: start * h + head * d,
@@ -361,4 +452,80 @@ impl CpuBert {
 
 fn add(x: &mut [f32], y: &[f32]) {
     x.iter_mut().zip(y).for_each(|(a, b)| *a += b);
+}
+
+/// MPNet's (and T5's) bucket for a key `distance` tokens after its query (negative:
+/// before): half the buckets for keys after, half for keys before; within each half,
+/// one bucket per distance below a quarter of the buckets, then buckets growing
+/// logarithmically up to `max_distance`, the last taking everything beyond. Computed
+/// in `f32`, as PyTorch does, so the bucket edges fall where the model learnt them.
+fn relative_bucket(distance: i64, buckets: usize, max_distance: usize) -> usize {
+    let half = buckets / 2;
+    let exact = half / 2;
+    let side = if distance > 0 { half } else { 0 };
+    let n = distance.unsigned_abs() as usize;
+    if n < exact {
+        return side + n;
+    }
+    let scaled = (n as f32 / exact as f32).ln() / (max_distance as f32 / exact as f32).ln()
+        * (half - exact) as f32;
+    side + (exact + scaled as usize).min(half - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative_bucket;
+
+    /// Every distance from −600 to 600 against the buckets PyTorch's
+    /// `MPNetEncoder.relative_position_bucket` gives (32 buckets, max distance 128),
+    /// written as the distances where the bucket changes.
+    #[test]
+    fn relative_buckets_change_where_mpnet_changes_them() {
+        let changes: [(i64, usize); 31] = [
+            (-600, 15),
+            (-90, 14),
+            (-63, 13),
+            (-45, 12),
+            (-31, 11),
+            (-22, 10),
+            (-15, 9),
+            (-11, 8),
+            (-7, 7),
+            (-6, 6),
+            (-5, 5),
+            (-4, 4),
+            (-3, 3),
+            (-2, 2),
+            (-1, 1),
+            (0, 0),
+            (1, 17),
+            (2, 18),
+            (3, 19),
+            (4, 20),
+            (5, 21),
+            (6, 22),
+            (7, 23),
+            (8, 24),
+            (12, 25),
+            (16, 26),
+            (23, 27),
+            (32, 28),
+            (46, 29),
+            (64, 30),
+            (91, 31),
+        ];
+        for distance in -600..=600i64 {
+            let expected = changes
+                .iter()
+                .rev()
+                .find(|(from, _)| *from <= distance)
+                .map(|&(_, bucket)| bucket)
+                .unwrap();
+            assert_eq!(
+                relative_bucket(distance, 32, 128),
+                expected,
+                "distance {distance}"
+            );
+        }
+    }
 }

@@ -1,14 +1,17 @@
 //! The real all-MiniLM-L6-v2 against vectors from the Python sentence-transformers
-//! implementation (tests/data/minilm_reference.jsonl: 50 passages, max length 256).
+//! implementation (tests/data/minilm_reference.jsonl: 50 passages, max length 256),
+//! and the opt-in all-mpnet-base-v2 against the same passages through
+//! sentence-transformers and, for a middle layer, transformers
+//! (tests/data/mpnet_reference.jsonl).
 
 use std::path::Path;
 
 use planthemes::embed::{
-    cosine, BertEncoder, EmbedError, Encoder, EncoderOptions, Precision, Truncation,
+    cosine, BertEncoder, EmbedError, Encoder, EncoderOptions, Kernels, Precision, Truncation,
 };
 use serde::Deserialize;
 
-use crate::support::{norm, real_model_dir};
+use crate::support::{norm, real_model_dir, real_mpnet_dir};
 
 #[derive(Deserialize)]
 struct Reference {
@@ -117,4 +120,102 @@ fn int8_stays_within_cosine_0_99_of_sentence_transformers() {
         cosines.iter().any(|&c| c < 0.9999),
         "int8 matches fp32 exactly"
     );
+}
+
+#[derive(Deserialize)]
+struct MpnetReference {
+    id: String,
+    text: String,
+    tokens: usize,
+    embedding: Vec<f32>,
+    /// Layer 8's token states, mean-pooled and L2-normalised (transformers'
+    /// `hidden_states[8]`).
+    layer8: Vec<f32>,
+}
+
+fn mpnet_references() -> Vec<MpnetReference> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/mpnet_reference.jsonl");
+    planthemes::jsonl::read_jsonl(&path).expect("reading the MPNet reference vectors")
+}
+
+/// The worst cosine between `vectors` (or the slice of each that `part` picks) and
+/// the references' `expected`, with the passage it belongs to.
+fn worst_cosine<'a>(
+    refs: &'a [MpnetReference],
+    vectors: &[Vec<f32>],
+    expected: impl Fn(&MpnetReference) -> &[f32],
+    part: impl Fn(&[f32]) -> &[f32],
+) -> (f32, &'a str) {
+    refs.iter()
+        .zip(vectors)
+        .map(|(r, v)| (cosine(part(v), expected(r)), r.id.as_str()))
+        .fold((1.0, ""), |worst, c| if c.0 < worst.0 { c } else { worst })
+}
+
+#[test]
+fn mpnet_with_a_middle_layer_matches_sentence_transformers_and_transformers() {
+    let refs = mpnet_references();
+    assert_eq!(refs.len(), 50);
+    let options = EncoderOptions {
+        extra_layers: vec![8],
+        ..EncoderOptions::new(Truncation::Refuse)
+    };
+    let enc = BertEncoder::from_dir(&real_mpnet_dir(), &options).unwrap();
+    assert_eq!((enc.dim(), enc.sentence_dim()), (1536, 768));
+    assert_eq!(enc.max_tokens(), 384);
+    assert!(enc.id().starts_with("all-mpnet-base-v2@"), "{}", enc.id());
+    for r in &refs {
+        assert_eq!(enc.count_tokens(&r.text).unwrap(), r.tokens, "{}", r.id);
+    }
+
+    let texts: Vec<&str> = refs.iter().map(|r| r.text.as_str()).collect();
+    let out = enc.encode_observed(&texts, &|_| {}).unwrap();
+    assert!(out.truncated.is_empty());
+    for v in &out.vectors {
+        assert!((norm(&v[..768]) - 1.0).abs() < 1e-4);
+        assert!((norm(&v[768..]) - 1.0).abs() < 1e-4);
+    }
+    let last = worst_cosine(&refs, &out.vectors, |r| &r.embedding, |v| &v[..768]);
+    assert!(last.0 >= 0.999, "{} has cosine {} with sentence-transformers", last.1, last.0);
+    let middle = worst_cosine(&refs, &out.vectors, |r| &r.layer8, |v| &v[768..]);
+    assert!(middle.0 >= 0.999, "{}'s layer 8 has cosine {}", middle.1, middle.0);
+    // The layers are different readings, not one copied twice.
+    let same = worst_cosine(&refs, &out.vectors, |r| &r.embedding, |v| &v[768..]);
+    assert!(same.0 < 0.99, "layer 8 matches the last layer ({})", same.0);
+}
+
+#[test]
+fn mpnet_in_int8_stays_within_cosine_0_99_of_sentence_transformers() {
+    let refs = mpnet_references();
+    let options = EncoderOptions {
+        precision: Precision::Int8,
+        ..EncoderOptions::new(Truncation::Refuse)
+    };
+    let enc = BertEncoder::from_dir(&real_mpnet_dir(), &options).unwrap();
+    let texts: Vec<&str> = refs.iter().map(|r| r.text.as_str()).collect();
+    let vectors = enc.encode(&texts).unwrap();
+    let (worst, id) = worst_cosine(&refs, &vectors, |r| &r.embedding, |v| v);
+    assert!(worst >= 0.99, "worst int8 cosine {worst} ({id})");
+    let (best, _) = refs
+        .iter()
+        .zip(&vectors)
+        .map(|(r, v)| (cosine(v, &r.embedding), ()))
+        .fold((0.0f32, ()), |a, b| if b.0 > a.0 { b } else { a });
+    assert!(best < 0.9999, "int8 matches fp32 exactly");
+}
+
+#[test]
+fn mpnet_on_candle_kernels_is_refused_with_the_way_out() {
+    let options = EncoderOptions {
+        kernels: Kernels::Candle,
+        ..EncoderOptions::new(Truncation::Refuse)
+    };
+    match BertEncoder::from_dir(&real_mpnet_dir(), &options) {
+        Err(EmbedError::Unsupported(reason)) => {
+            assert!(reason.contains("MPNet"), "{reason}");
+            assert!(reason.contains("--candle-kernels"), "{reason}");
+        }
+        Err(other) => panic!("expected Unsupported, got {other}"),
+        Ok(_) => panic!("candle's BertModel cannot run MPNet, yet it loaded"),
+    }
 }

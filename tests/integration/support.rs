@@ -34,6 +34,23 @@ pub fn real_model_dir() -> PathBuf {
     }
 }
 
+/// The real all-mpnet-base-v2 folder (the opt-in larger encoder). Fails, with the
+/// fix, when it has not been fetched.
+pub fn real_mpnet_dir() -> PathBuf {
+    let request = ModelRequest {
+        repo: "sentence-transformers/all-mpnet-base-v2".into(),
+        allow_download: false,
+        ..ModelRequest::default()
+    };
+    match resolve_model(&request) {
+        Ok(location) => location.dir,
+        Err(e) => panic!(
+            "this test needs the real all-mpnet-base-v2 model: {e}\n\
+             run `scripts/fetch-mpnet.sh` (the README's test command does it for you)"
+        ),
+    }
+}
+
 /// Runs the `planthemes` binary with `args` in `cwd`, with no model variables set.
 pub fn planthemes(cwd: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_planthemes"))
