@@ -583,12 +583,11 @@ fn check_config(config: &Config, path: &Path) -> Result<(), EmbedError> {
 
 /// The sentence-transformers `max_seq_length` when present, else the model's
 /// position limit; never above the position limit (for MPNet, whose positions start
-/// after the padding id's, two below the table's size).
+/// after the padding id's, the table's size less [`Family::position_offset`]).
 fn read_max_tokens(dir: &Path, config: &Config, family: Family) -> Result<usize, EmbedError> {
-    let positions = match family {
-        Family::Bert => config.max_position_embeddings,
-        Family::MpNet { .. } => config.max_position_embeddings.saturating_sub(2),
-    };
+    let positions = config
+        .max_position_embeddings
+        .saturating_sub(family.position_offset());
     let path = dir.join("sentence_bert_config.json");
     let from_st = if path.is_file() {
         read_json::<SentenceBertConfig>(&path)?.max_seq_length

@@ -30,8 +30,18 @@ pub enum Family {
     MpNet { buckets: usize },
 }
 
-/// MPNet's padding token id: its positions start at this + 1 (fairseq's scheme).
-const MPNET_PADDING_ID: usize = 1;
+impl Family {
+    /// The position-table row of a sequence's first token: 0 for BERT; for MPNet,
+    /// the padding id (1) + 1, fairseq's scheme. The table holds this many rows fewer
+    /// usable positions.
+    pub fn position_offset(self) -> usize {
+        match self {
+            Family::Bert => 0,
+            Family::MpNet { .. } => 2,
+        }
+    }
+}
+
 /// MPNet's farthest distinguished relative distance (fixed in its code, not its config).
 const MPNET_MAX_DISTANCE: usize = 128;
 
@@ -251,7 +261,7 @@ impl CpuBert {
                     &[buckets, heads],
                     "weight",
                 )?;
-                (vec![0.0; h], MPNET_PADDING_ID + 1, Some((table, buckets)))
+                (vec![0.0; h], family.position_offset(), Some((table, buckets)))
             }
         };
         Ok(CpuBert {
@@ -301,7 +311,7 @@ impl CpuBert {
                 return Err(format!(
                     "{} tokens, more than the model's {} positions",
                     seq.len(),
-                    self.max_positions - self.position_offset
+                    self.max_positions.saturating_sub(self.position_offset)
                 ));
             }
             for (p, &id) in seq.iter().enumerate() {
