@@ -166,6 +166,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         crate::facets::FACET_HEAD,
         crate::facets::FACET_TAXONOMY,
         "the facet head",
+        "this run's facets come from their keyword lists",
         built.encoder.as_ref(),
     )?;
     let parts = Components {
@@ -224,6 +225,8 @@ fn load_commitment(
         COMMITMENT_HEAD,
         COMMITMENT_TAXONOMY,
         "--commitment-head",
+        "this run has no commitment flags (pass --commitment-head DIR with a head trained \
+         on this encoder, or --no-commitment)",
         encoder,
     )
 }
@@ -242,12 +245,16 @@ fn side_fingerprint(head: &Option<SideHead>) -> &str {
 
 /// A head that reads the theme head's vectors for another reading of the codebook
 /// (commitment flags, facets): the head, its record (folder, thresholds, the error
-/// rates beside it, the fingerprint of its files).
+/// rates beside it, the fingerprint of its files). The default head, trained on the
+/// default encoder, is skipped with a warning saying what the run loses
+/// (`when_skipped`) when the run's encoder is another (`--model-id` with a head
+/// trained on it).
 fn load_side_head(
     dir: Option<&Path>,
     default: &str,
     taxonomy: &str,
     option: &str,
+    when_skipped: &str,
     encoder: Option<&crate::embed::BertEncoder>,
 ) -> anyhow::Result<Option<SideHead>> {
     use crate::classify::Classifier;
@@ -270,6 +277,10 @@ fn load_side_head(
         encoder.extra_layers(),
     ) {
         Ok(head) => head,
+        Err(e @ crate::classify::HeadError::WrongEncoder { .. }) if !named => {
+            eprintln!("warning: {option} not used: {e}; {when_skipped}");
+            return Ok(None);
+        }
         Err(e) if !named => {
             tracing::info!("{option}: not used: {e}");
             return Ok(None);

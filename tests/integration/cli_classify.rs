@@ -768,3 +768,53 @@ fn eval_judges_facets_end_to_end_and_writes_their_rates() {
     assert!(stderr(&out).contains("--facet-rates"), "{}", stderr(&out));
     assert!(!tmp.path().join("other.json").exists());
 }
+
+/// A run on another encoder, with a head trained on it, cannot use the default
+/// commitment and facet heads (trained on MiniLM): it says so, and what the run lacks.
+#[test]
+fn a_run_on_another_encoder_says_which_default_side_heads_it_cannot_use() {
+    let (tmp, model) = tiny_model(29);
+    assert!(train_head(tmp.path(), &model, "head", "1").status.success());
+    let round = tmp.path().join("round");
+    std::fs::create_dir(&round).unwrap();
+    let doc = "somerset-health-and-wellbeing-strategy-2023.md";
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("corpus/rounds/sample")
+            .join(doc),
+        round.join(doc),
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "run",
+            "round",
+            "--out",
+            "out",
+            "--head",
+            "head",
+            "--model",
+            model.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        planthemes(tmp.path(), &args)
+    };
+    let out = run(&[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("warning: --commitment-head not used")
+            && err.contains("this run has no commitment flags"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning: the facet head not used")
+            && err.contains("facets come from their keyword lists"),
+        "{err}"
+    );
+    // Asked for no flags, it does not warn about them.
+    std::fs::remove_dir_all(tmp.path().join("out")).unwrap();
+    let quiet = run(&["--no-commitment"]);
+    assert!(quiet.status.success(), "{}", stderr(&quiet));
+    assert!(!stderr(&quiet).contains("--commitment-head not used"), "{}", stderr(&quiet));
+}
