@@ -27,7 +27,9 @@ pub enum Family {
     Bert,
     /// MPNet, with this many relative-position buckets per direction pair
     /// (`relative_attention_num_buckets`).
-    MpNet { buckets: usize },
+    MpNet {
+        buckets: usize,
+    },
 }
 
 impl Family {
@@ -261,7 +263,11 @@ impl CpuBert {
                     &[buckets, heads],
                     "weight",
                 )?;
-                (vec![0.0; h], family.position_offset(), Some((table, buckets)))
+                (
+                    vec![0.0; h],
+                    family.position_offset(),
+                    Some((table, buckets)),
+                )
             }
         };
         Ok(CpuBert {

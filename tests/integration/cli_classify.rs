@@ -816,5 +816,9 @@ fn a_run_on_another_encoder_says_which_default_side_heads_it_cannot_use() {
     std::fs::remove_dir_all(tmp.path().join("out")).unwrap();
     let quiet = run(&["--no-commitment"]);
     assert!(quiet.status.success(), "{}", stderr(&quiet));
-    assert!(!stderr(&quiet).contains("--commitment-head not used"), "{}", stderr(&quiet));
+    assert!(
+        !stderr(&quiet).contains("--commitment-head not used"),
+        "{}",
+        stderr(&quiet)
+    );
 }

@@ -176,9 +176,19 @@ fn mpnet_with_a_middle_layer_matches_sentence_transformers_and_transformers() {
         assert!((norm(&v[768..]) - 1.0).abs() < 1e-4);
     }
     let last = worst_cosine(&refs, &out.vectors, |r| &r.embedding, |v| &v[..768]);
-    assert!(last.0 >= 0.999, "{} has cosine {} with sentence-transformers", last.1, last.0);
+    assert!(
+        last.0 >= 0.999,
+        "{} has cosine {} with sentence-transformers",
+        last.1,
+        last.0
+    );
     let middle = worst_cosine(&refs, &out.vectors, |r| &r.layer8, |v| &v[768..]);
-    assert!(middle.0 >= 0.999, "{}'s layer 8 has cosine {}", middle.1, middle.0);
+    assert!(
+        middle.0 >= 0.999,
+        "{}'s layer 8 has cosine {}",
+        middle.1,
+        middle.0
+    );
     // The layers are different readings, not one copied twice.
     let same = worst_cosine(&refs, &out.vectors, |r| &r.embedding, |v| &v[768..]);
     assert!(same.0 < 0.99, "layer 8 matches the last layer ({})", same.0);
