@@ -8,6 +8,7 @@
 
 pub mod commitment;
 pub mod cues;
+pub mod ensemble;
 pub mod keyword;
 pub mod linear;
 pub mod prototype;

@@ -5,8 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use super::{progress_bar, EncoderArgs};
-use crate::classify::Classifier as _;
-use crate::embed::{BertEncoder, Encoder, Truncation};
+use crate::embed::{BertEncoder, Encoder, Stack, Truncation};
 use crate::paths::project_file;
 use crate::taxonomy::{Taxonomy, DEFAULT_TAXONOMY};
 
@@ -30,17 +29,67 @@ pub fn load_encoder(args: &EncoderArgs, extra_layers: &[usize]) -> anyhow::Resul
     Ok(BertEncoder::load(&args.request(), &options)?)
 }
 
-/// The middle layers the head in `dir` (default: the default head) needs from the
-/// encoder.
-pub fn head_layers(dir: Option<&Path>) -> anyhow::Result<Vec<usize>> {
+/// The encoders the head folder `dir` (default: the default head) reads, loaded end to
+/// end: the command line's encoder with the head's middle layers, or, for an ensemble
+/// (`ensemble.json`), each member's model with its layers.
+pub fn load_stack(args: &EncoderArgs, dir: Option<&Path>) -> anyhow::Result<Stack> {
+    use crate::classify::ensemble::HeadFolder;
     let dir = dir.map(Path::to_path_buf).unwrap_or_else(default_head);
-    Ok(crate::classify::LinearClassifier::read_meta(&dir)?.encoder_layers)
+    let folder = HeadFolder::read(&dir)?;
+    let mut parts = Vec::new();
+    for need in folder.encoders()? {
+        let Some(model_id) = need.model_id else {
+            parts.push(load_encoder(args, &need.layers)?);
+            continue;
+        };
+        if args.model.is_some() {
+            anyhow::bail!(
+                "{}: this head names its encoders ({}), so --model cannot choose one; leave \
+                 it out (scripts/fetch-model.sh and scripts/fetch-mpnet.sh put them in models/)",
+                dir.display(),
+                crate::classify::ensemble::ENSEMBLE_FILE
+            );
+        }
+        let request = crate::embed::ModelRequest {
+            repo: model_id,
+            ..args.request()
+        };
+        let options = crate::embed::EncoderOptions {
+            extra_layers: need.layers,
+            ..args.options(Truncation::Truncate)
+        };
+        let encoder = BertEncoder::load(&request, &options).with_context(|| {
+            format!(
+                "{}: the encoder of one of this head's members cannot be loaded",
+                dir.display()
+            )
+        })?;
+        parts.push(encoder);
+    }
+    Ok(Stack::new(parts))
+}
+
+/// What reports record of the encoders: the first, with the others in `also`.
+pub fn encoder_info(stack: &Stack, args: &EncoderArgs) -> crate::report::EncoderInfo {
+    let info = |e: &BertEncoder| crate::report::EncoderInfo {
+        id: e.id().to_string(),
+        weight_hash: e.weight_hash().to_string(),
+        model_dir: e.dir().display().to_string(),
+        device: format!("{:?}", args.device).to_lowercase(),
+        precision: e.precision().name().to_string(),
+        pooled_layers: e.layers().to_vec(),
+        also: Vec::new(),
+    };
+    crate::report::EncoderInfo {
+        also: stack.parts()[1..].iter().map(info).collect(),
+        ..info(stack.first())
+    }
 }
 
 /// Embeds `texts` through `cache` when there is one, with a progress bar; warns once
 /// about truncated ones.
 pub fn embed_texts_cached(
-    encoder: &BertEncoder,
+    encoder: &dyn Encoder,
     cache: Option<&crate::embed::EmbeddingCache>,
     texts: &[&str],
     what: &str,
@@ -120,7 +169,7 @@ pub enum Kind {
 /// A classifier ready to run, with the encoder it needs and what reports record.
 pub struct Built {
     pub classifier: Box<dyn crate::classify::Classifier>,
-    pub encoder: Option<BertEncoder>,
+    pub encoder: Option<Stack>,
     pub encoder_info: Option<crate::report::EncoderInfo>,
     pub info: crate::report::ClassifierInfo,
     /// The encoder's longest input, when there is an encoder.
@@ -158,12 +207,12 @@ pub fn make_classifier(
     head: Option<&Path>,
     prototype_threshold: f32,
     taxonomy: &Taxonomy,
-    encoder: Option<&BertEncoder>,
+    encoder: Option<&Stack>,
 ) -> anyhow::Result<(
     Box<dyn crate::classify::Classifier>,
     crate::report::ClassifierInfo,
 )> {
-    use crate::classify::{KeywordClassifier, LinearClassifier, PrototypeClassifier};
+    use crate::classify::{KeywordClassifier, PrototypeClassifier};
     use crate::report::ClassifierInfo;
 
     let info = |name: &str, head: Option<String>, dev_metrics| ClassifierInfo {
@@ -189,27 +238,26 @@ pub fn make_classifier(
         Kind::Prototype => (
             Box::new(PrototypeClassifier::new(
                 taxonomy,
-                needs()?,
+                needs()?.first(),
                 prototype_threshold,
             )?),
             info("prototype", None, None),
         ),
         Kind::Linear => {
             let dir = head.map(Path::to_path_buf).unwrap_or_else(default_head);
-            let encoder = needs()?;
-            let linear =
-                LinearClassifier::load(&dir, taxonomy, encoder.id(), encoder.extra_layers())?;
+            let loaded = crate::classify::ensemble::load_head(&dir, taxonomy, needs()?)?;
             let info = ClassifierInfo {
-                // The head's own kind: `linear`, or `mlp` with a hidden layer.
-                kind: linear.meta().kind.clone(),
+                // The head's own kind: `linear`, `mlp` with a hidden layer, `mean` for
+                // an ensemble.
+                kind: loaded.kind,
                 rates: read_rates(&dir)?,
                 ..info(
-                    linear.name(),
+                    loaded.classifier.name(),
                     Some(dir.display().to_string()),
-                    Some(linear.meta().dev_metrics.clone()),
+                    loaded.dev_metrics,
                 )
             };
-            (Box::new(linear), info)
+            (loaded.classifier, info)
         }
     };
     if classifier.labels() != taxonomy.ids() {
@@ -237,20 +285,10 @@ pub fn build_classifier(
 ) -> anyhow::Result<Built> {
     let encoder = match choice.classifier {
         Kind::Keyword => None,
-        Kind::Prototype => Some(load_encoder(encoder_args, &[])?),
-        Kind::Linear => Some(load_encoder(
-            encoder_args,
-            &head_layers(choice.head.as_deref())?,
-        )?),
+        Kind::Prototype => Some(Stack::new(vec![load_encoder(encoder_args, &[])?])),
+        Kind::Linear => Some(load_stack(encoder_args, choice.head.as_deref())?),
     };
-    let encoder_info = encoder.as_ref().map(|e| crate::report::EncoderInfo {
-        id: e.id().to_string(),
-        weight_hash: e.weight_hash().to_string(),
-        model_dir: e.dir().display().to_string(),
-        device: format!("{:?}", encoder_args.device).to_lowercase(),
-        precision: e.precision().name().to_string(),
-        pooled_layers: e.layers().to_vec(),
-    });
+    let encoder_info = encoder.as_ref().map(|e| encoder_info(e, encoder_args));
     let (classifier, info) = make_classifier(
         choice.classifier,
         choice.head.as_deref(),
@@ -270,8 +308,7 @@ pub fn build_classifier(
     }
     if choice.classifier == Kind::Linear {
         let dir = choice.head.clone().unwrap_or_else(default_head);
-        for name in ["head.json", "head.safetensors"] {
-            let path = dir.join(name);
+        for path in crate::classify::ensemble::HeadFolder::read(&dir)?.files(&dir) {
             let bytes = std::fs::read(&path)
                 .with_context(|| format!("{}: cannot read the head", path.display()))?;
             fingerprint.update(&bytes);

@@ -10,13 +10,13 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use super::common::{
-    embed_texts_cached, head_layers, load_encoder, load_taxonomy, make_classifier, shown, Kind,
+    embed_texts_cached, load_encoder, load_stack, load_taxonomy, make_classifier, shown, Kind,
 };
 use super::train::fmt_opt;
 use super::{CacheArgs, EncoderArgs};
 use crate::classify::prototype::DEFAULT_THRESHOLD;
 use crate::classify::Input;
-use crate::embed::BertEncoder;
+use crate::embed::Stack;
 use crate::eval::{
     bootstrap, gold_matrix, macro_f1, micro_f1, read_examples_of, Example, Judgements,
 };
@@ -255,14 +255,13 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
     let needs_encoder = names.iter().any(|w| *w != Which::Keyword);
     let (encoder, vectors) = if needs_encoder {
-        // The head's middle layers, when it reads any; the prototype classifier reads
-        // only the sentence embedding at the start of each vector.
-        let layers = if names.contains(&Which::Linear) {
-            head_layers(args.head.as_deref())?
+        // The head's encoders and middle layers; the prototype classifier reads only the
+        // sentence embedding at the start of each vector.
+        let encoder = if names.contains(&Which::Linear) {
+            load_stack(&args.encoder, args.head.as_deref())?
         } else {
-            Vec::new()
+            Stack::new(vec![load_encoder(&args.encoder, &[])?])
         };
-        let encoder = load_encoder(&args.encoder, &layers)?;
         let vectors = embed_texts_cached(&encoder, args.cache.open().as_ref(), &texts, "passages")?;
         (Some(encoder), vectors)
     } else {
@@ -397,7 +396,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
 fn commitment_section(
     args: &EvalArgs,
     data: &std::path::Path,
-    loaded: Option<&BertEncoder>,
+    loaded: Option<&Stack>,
 ) -> anyhow::Result<Option<CommitmentReport>> {
     use crate::classify::commitment::{strength, COMMITMENT_HEAD, COMMITMENT_TAXONOMY};
     use crate::paths::project_file;
@@ -446,7 +445,7 @@ fn facet_head_scores(
     args: &EvalArgs,
     examples: &[Example],
     taxonomy: &Taxonomy,
-    loaded: Option<&BertEncoder>,
+    loaded: Option<&Stack>,
 ) -> anyhow::Result<Vec<Vec<bool>>> {
     let head = crate::paths::project_file(crate::facets::FACET_HEAD);
     anyhow::ensure!(
@@ -464,14 +463,14 @@ fn side_head_predictions(
     head: &std::path::Path,
     examples: &[Example],
     taxonomy: &Taxonomy,
-    loaded: Option<&BertEncoder>,
+    loaded: Option<&Stack>,
 ) -> anyhow::Result<(String, Vec<Vec<bool>>)> {
-    let layers = head_layers(Some(head))?;
+    // The encoders already loaded serve when the head can read their vectors.
     let fresh;
     let encoder = match loaded {
-        Some(e) if e.extra_layers() == layers.as_slice() => e,
+        Some(stack) if crate::classify::ensemble::load_head(head, taxonomy, stack).is_ok() => stack,
         _ => {
-            fresh = load_encoder(&args.encoder, &layers)?;
+            fresh = load_stack(&args.encoder, Some(head))?;
             &fresh
         }
     };
@@ -493,7 +492,7 @@ fn side_head_predictions(
 fn facet_section(
     args: &EvalArgs,
     data: &std::path::Path,
-    loaded: Option<&BertEncoder>,
+    loaded: Option<&Stack>,
     found_themes: &HashMap<String, Vec<String>>,
     with_head: bool,
 ) -> anyhow::Result<Option<FacetsReport>> {

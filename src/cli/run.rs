@@ -183,13 +183,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         cache: cached.as_ref(),
         classifier: built.classifier.as_ref(),
         classifier_info: built.info.clone(),
-        commitment: commitment
-            .as_ref()
-            .map(|(c, _)| c as &dyn crate::classify::Classifier),
+        commitment: commitment.as_ref().map(|(c, _)| c.as_ref()),
         commitment_info: commitment.as_ref().map(|(_, info)| info.clone()),
-        facets: facet_head
-            .as_ref()
-            .map(|(c, _)| c as &dyn crate::classify::Classifier),
+        facets: facet_head.as_ref().map(|(c, _)| c.as_ref()),
         facet_info: facet_head.as_ref().map(|(_, info)| info.clone()),
         store: cache.as_ref(),
         fingerprints: pipeline::Fingerprints {
@@ -217,7 +213,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
 /// quietly (with the keyword classifier, say).
 fn load_commitment(
     dir: Option<&Path>,
-    encoder: Option<&crate::embed::BertEncoder>,
+    encoder: Option<&crate::embed::Stack>,
 ) -> anyhow::Result<Option<SideHead>> {
     use crate::classify::commitment::{COMMITMENT_HEAD, COMMITMENT_TAXONOMY};
     load_side_head(
@@ -233,7 +229,7 @@ fn load_commitment(
 
 /// A side head and its record (which holds the fingerprint of its files).
 type SideHead = (
-    crate::classify::LinearClassifier,
+    Box<dyn crate::classify::Classifier>,
     crate::report::CommitmentInfo,
 );
 
@@ -255,9 +251,9 @@ fn load_side_head(
     taxonomy: &str,
     option: &str,
     when_skipped: &str,
-    encoder: Option<&crate::embed::BertEncoder>,
+    encoder: Option<&crate::embed::Stack>,
 ) -> anyhow::Result<Option<SideHead>> {
-    use crate::classify::Classifier;
+    use crate::classify::ensemble::{load_head, HeadFolder};
     let named = dir.is_some();
     let dir = dir.map_or_else(|| project_file(default), Path::to_path_buf);
     let Some(encoder) = encoder else {
@@ -270,13 +266,8 @@ fn load_side_head(
         return Ok(None);
     }
     let taxonomy = load_taxonomy(Some(&project_file(taxonomy)))?;
-    let head = match crate::classify::LinearClassifier::load(
-        &dir,
-        &taxonomy,
-        crate::embed::Encoder::id(encoder),
-        encoder.extra_layers(),
-    ) {
-        Ok(head) => head,
+    let head = match load_head(&dir, &taxonomy, encoder) {
+        Ok(loaded) => loaded.classifier,
         Err(e @ crate::classify::HeadError::WrongEncoder { .. }) if !named => {
             eprintln!("warning: {option} not used: {e}; {when_skipped}");
             return Ok(None);
@@ -288,8 +279,8 @@ fn load_side_head(
         Err(e) => return Err(e.into()),
     };
     let mut hasher = blake3::Hasher::new();
-    for name in ["head.json", "head.safetensors"] {
-        hasher.update(&std::fs::read(dir.join(name))?);
+    for path in HeadFolder::read(&dir)?.files(&dir) {
+        hasher.update(&std::fs::read(path)?);
     }
     let fingerprint = hasher.finalize().to_hex().to_string();
     let info = crate::report::CommitmentInfo {

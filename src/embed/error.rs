@@ -5,13 +5,22 @@ pub(crate) const FETCH_HINT: &str = "fetch the default model with `scripts/fetch
 or point --model (or PLANTHEMES_MODEL) at a folder with config.json, tokenizer.json and \
 model.safetensors";
 
+/// How to get the model `repo`: the opt-in larger encoder has its own script.
+fn fetch_hint(repo: &str) -> &'static str {
+    if repo.ends_with("/all-mpnet-base-v2") {
+        "fetch it with `scripts/fetch-mpnet.sh` (or let a run with the hub download it)"
+    } else {
+        FETCH_HINT
+    }
+}
+
 /// Everything that can go wrong while finding, loading or running an encoder.
 ///
 /// Framework errors (candle, tokenizers, hf-hub) are converted here and nowhere else,
 /// with the cause kept as the error's source.
 #[derive(Debug, thiserror::Error)]
 pub enum EmbedError {
-    #[error("no copy of {repo} found (looked in {searched}); {hint}", hint = FETCH_HINT)]
+    #[error("no copy of {repo} found (looked in {searched}); {hint}", hint = fetch_hint(repo))]
     ModelNotFound { repo: String, searched: String },
 
     #[error("{}: {what} is missing; {hint}", path.display(), hint = FETCH_HINT)]

@@ -14,6 +14,7 @@ mod error;
 mod kernels;
 pub mod pooling;
 pub mod resolve;
+mod stack;
 pub mod tiny;
 pub mod tokens;
 
@@ -24,6 +25,7 @@ pub use bert::BertEncoder;
 pub use cache::{default_cache_path, Blobs, CachedEncoder, EmbeddingCache};
 pub use error::EmbedError;
 pub use resolve::{resolve_model, ModelLocation, ModelRequest, DEFAULT_MODEL};
+pub use stack::Stack;
 pub use tokens::ModelTokenizer;
 
 /// What to do with a text longer than [`Encoder::max_tokens`]. There is no default:

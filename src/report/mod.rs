@@ -160,6 +160,10 @@ pub struct EncoderInfo {
     /// plain sentence embeddings, `[6, 5, 4, 3]` for a head that reads middle layers.
     #[serde(default)]
     pub pooled_layers: Vec<usize>,
+    /// The other encoders of a head over several (`ensemble.json`), each vector
+    /// continuing with their blocks in this order; empty for one encoder.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<EncoderInfo>,
 }
 
 fn fp32() -> String {

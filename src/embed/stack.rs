@@ -1,0 +1,162 @@
+//! Several encoders over the same passages, their vectors end to end: what a head over
+//! two encoders (`models/heads/accurate`: MiniLM and all-mpnet-base-v2) reads.
+//!
+//! A stack of one encoder is that encoder: the same id, variant and vectors, so caches
+//! and heads keyed by it are unchanged. A stack of several has an id and a variant made
+//! of its parts' (the embedding cache keys the whole vector on them), and each head
+//! reads the block of the vector its own encoder filled ([`Stack::block`]).
+
+use std::ops::Range;
+
+use super::{BertEncoder, EmbedError, Encoded, Encoder};
+
+/// Encoders whose vectors are concatenated, first part first.
+pub struct Stack {
+    parts: Vec<BertEncoder>,
+    /// The parts' ids joined by ` + `; the part's own for one.
+    id: String,
+}
+
+impl Stack {
+    /// A stack of `parts` (at least one), in the order their blocks take.
+    pub fn new(parts: Vec<BertEncoder>) -> Self {
+        assert!(!parts.is_empty(), "a stack needs an encoder");
+        let id = parts.iter().map(|p| p.id()).collect::<Vec<_>>().join(" + ");
+        Stack { parts, id }
+    }
+
+    /// The encoders, in block order.
+    pub fn parts(&self) -> &[BertEncoder] {
+        &self.parts
+    }
+
+    /// The first encoder: its sentence embedding starts every vector, and a stack of
+    /// one is just it.
+    pub fn first(&self) -> &BertEncoder {
+        &self.parts[0]
+    }
+
+    /// The encoder with this id, and where its block lies in each vector.
+    pub fn block(&self, id: &str) -> Option<(&BertEncoder, Range<usize>)> {
+        let mut start = 0;
+        for part in &self.parts {
+            let end = start + part.dim();
+            if part.id() == id {
+                return Some((part, start..end));
+            }
+            start = end;
+        }
+        None
+    }
+}
+
+impl Encoder for Stack {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn dim(&self) -> usize {
+        self.parts.iter().map(|p| p.dim()).sum()
+    }
+
+    fn sentence_dim(&self) -> usize {
+        self.first().sentence_dim()
+    }
+
+    /// The tightest limit of the parts: a text within it is whole for each.
+    fn max_tokens(&self) -> usize {
+        self.parts.iter().map(|p| p.max_tokens()).min().unwrap_or(0)
+    }
+
+    fn variant(&self) -> String {
+        self.parts
+            .iter()
+            .map(|p| p.variant())
+            .collect::<Vec<_>>()
+            .join(" + ")
+    }
+
+    /// The first encoder's count (its tokenizer cuts the passages).
+    fn count_tokens(&self, text: &str) -> Result<usize, EmbedError> {
+        self.first().count_tokens(text)
+    }
+
+    fn encode_observed(
+        &self,
+        texts: &[&str],
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<Encoded, EmbedError> {
+        if let [one] = self.parts.as_slice() {
+            return one.encode_observed(texts, progress);
+        }
+        let parts = self.parts.len();
+        let mut out = Encoded {
+            vectors: vec![Vec::with_capacity(self.dim()); texts.len()],
+            ..Encoded::default()
+        };
+        for (k, part) in self.parts.iter().enumerate() {
+            // Each part embeds every text in turn: progress counts a text done once
+            // all parts have passed it, spread evenly over the parts.
+            let observed = |done: usize| progress((k * texts.len() + done) / parts);
+            let encoded = part.encode_observed(texts, &observed)?;
+            for (vector, block) in out.vectors.iter_mut().zip(encoded.vectors) {
+                vector.extend(block);
+            }
+            out.truncated.extend(encoded.truncated);
+            out.tokens += encoded.tokens;
+        }
+        out.truncated.sort_unstable();
+        out.truncated.dedup();
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::embed::{tiny, EncoderOptions, Truncation};
+
+    fn tiny_encoder(dir: &std::path::Path, seed: u64, layers: Vec<usize>) -> BertEncoder {
+        tiny::TinyBert {
+            seed,
+            ..tiny::TinyBert::default()
+        }
+        .write(dir)
+        .unwrap();
+        let options = EncoderOptions {
+            extra_layers: layers,
+            ..EncoderOptions::new(Truncation::Truncate)
+        };
+        BertEncoder::from_dir(dir, &options).unwrap()
+    }
+
+    #[test]
+    fn a_stack_puts_each_parts_vector_in_its_own_block() {
+        let tmp = tempfile::tempdir().unwrap();
+        let plain = tiny_encoder(&tmp.path().join("a"), 1, vec![]);
+        let layered = tiny_encoder(&tmp.path().join("b"), 2, vec![1]);
+        let texts = ["Warm homes for older residents.", "A new diabetes clinic."];
+        let a = plain.encode(&texts).unwrap();
+        let b = layered.encode(&texts).unwrap();
+
+        let single = Stack::new(vec![tiny_encoder(&tmp.path().join("a"), 1, vec![])]);
+        assert_eq!(single.id(), plain.id(), "a stack of one is its encoder");
+        assert_eq!(single.variant(), plain.variant());
+        assert_eq!(single.encode(&texts).unwrap(), a);
+
+        let stack = Stack::new(vec![plain, layered]);
+        let both = stack.encode(&texts).unwrap();
+        assert_eq!(stack.dim(), a[0].len() + b[0].len());
+        let (_, first) = stack.block(stack.parts()[0].id()).unwrap();
+        assert_eq!(first, 0..a[0].len());
+        let (_, second) = stack.block(stack.parts()[1].id()).unwrap();
+        assert_eq!(second, a[0].len()..stack.dim());
+        for (i, vector) in both.iter().enumerate() {
+            assert_eq!(vector.len(), stack.dim());
+            assert_eq!(&vector[..a[0].len()], a[i].as_slice());
+            assert_eq!(&vector[a[0].len()..], b[i].as_slice());
+        }
+        assert!(stack.variant().contains(" + "));
+        assert!(stack.block("no-such-model@0").is_none());
+    }
+}
