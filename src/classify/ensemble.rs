@@ -44,6 +44,10 @@ pub struct MemberSpec {
     /// The encoder it was trained on, as a Hugging Face repository id: found like
     /// `--model-id` (models/<name>/, the Hugging Face cache, the hub).
     pub model_id: String,
+    /// A folder holding that encoder, relative to the ensemble's, when it is not
+    /// where `model_id` would find it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<PathBuf>,
 }
 
 /// An encoder a head folder needs: which model (`None`: the one the command line
@@ -51,7 +55,19 @@ pub struct MemberSpec {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EncoderNeed {
     pub model_id: Option<String>,
+    /// Its folder, when the ensemble names one.
+    pub model: Option<PathBuf>,
     pub layers: Vec<usize>,
+}
+
+/// An ensemble member as read: its head folder, its encoder (id and folder, if
+/// named) and its record.
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub folder: PathBuf,
+    pub model_id: String,
+    pub model: Option<PathBuf>,
+    pub meta: HeadMeta,
 }
 
 /// A head folder, read but not loaded.
@@ -59,8 +75,8 @@ pub struct EncoderNeed {
 pub enum HeadFolder {
     /// `head.json` and `head.safetensors`.
     Single(HeadMeta),
-    /// `ensemble.json`: each member's folder, model and record, in block order.
-    Ensemble(Vec<(PathBuf, String, HeadMeta)>),
+    /// `ensemble.json`: its members, in block order.
+    Ensemble(Vec<Member>),
 }
 
 impl HeadFolder {
@@ -88,8 +104,12 @@ impl HeadFolder {
                     member.head.display()
                 )));
             }
-            let meta = LinearClassifier::read_meta(&folder)?;
-            members.push((folder, member.model_id, meta));
+            members.push(Member {
+                meta: LinearClassifier::read_meta(&folder)?,
+                folder,
+                model_id: member.model_id,
+                model: member.model.map(|m| dir.join(m)),
+            });
         }
         Ok(HeadFolder::Ensemble(members))
     }
@@ -101,28 +121,30 @@ impl HeadFolder {
             HeadFolder::Single(meta) => {
                 return Ok(vec![EncoderNeed {
                     model_id: None,
+                    model: None,
                     layers: meta.encoder_layers.clone(),
                 }])
             }
             HeadFolder::Ensemble(members) => members,
         };
         let mut needs: Vec<EncoderNeed> = Vec::new();
-        for (folder, model_id, meta) in members {
+        for m in members {
             match needs
                 .iter()
-                .find(|n| n.model_id.as_deref() == Some(model_id.as_str()))
+                .find(|n| n.model_id.as_deref() == Some(m.model_id.as_str()))
             {
-                Some(need) if need.layers != meta.encoder_layers => {
+                Some(need) if need.layers != m.meta.encoder_layers => {
                     return Err(HeadError::WrongLayers {
-                        path: folder.clone(),
-                        trained: meta.encoder_layers.clone(),
+                        path: m.folder.clone(),
+                        trained: m.meta.encoder_layers.clone(),
                         using: need.layers.clone(),
                     })
                 }
                 Some(_) => {}
                 None => needs.push(EncoderNeed {
-                    model_id: Some(model_id.clone()),
-                    layers: meta.encoder_layers.clone(),
+                    model_id: Some(m.model_id.clone()),
+                    model: m.model.clone(),
+                    layers: m.meta.encoder_layers.clone(),
                 }),
             }
         }
@@ -140,7 +162,7 @@ impl HeadFolder {
         match self {
             HeadFolder::Single(_) => heads(dir),
             HeadFolder::Ensemble(members) => std::iter::once(dir.join(ENSEMBLE_FILE))
-                .chain(members.iter().flat_map(|(folder, _, _)| heads(folder)))
+                .chain(members.iter().flat_map(|m| heads(&m.folder)))
                 .collect(),
         }
     }
@@ -173,7 +195,7 @@ pub fn load_head(dir: &Path, taxonomy: &Taxonomy, stack: &Stack) -> Result<Loade
         HeadFolder::Ensemble(members) => {
             let heads = members
                 .iter()
-                .map(|(folder, _, meta)| load_member(folder, meta, taxonomy, stack))
+                .map(|m| load_member(&m.folder, &m.meta, taxonomy, stack))
                 .collect::<Result<Vec<_>, _>>()?;
             let name = folder_name(dir, "ensemble");
             Ok(LoadedHead {

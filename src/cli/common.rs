@@ -51,6 +51,7 @@ pub fn load_stack(args: &EncoderArgs, dir: Option<&Path>) -> anyhow::Result<Stac
             );
         }
         let request = crate::embed::ModelRequest {
+            dir: need.model,
             repo: model_id,
             ..args.request()
         };

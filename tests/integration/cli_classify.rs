@@ -822,3 +822,189 @@ fn a_run_on_another_encoder_says_which_default_side_heads_it_cannot_use() {
         stderr(&quiet)
     );
 }
+
+/// Each passage's scores from `eval --predictions`, by id: label → score.
+fn scores_by_id(path: &Path) -> std::collections::HashMap<String, serde_json::Map<String, Value>> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let record: Value = serde_json::from_str(line).unwrap();
+            let scores = record["scores"].as_object().unwrap().clone();
+            (record["id"].as_str().unwrap().to_string(), scores)
+        })
+        .collect()
+}
+
+/// Asserts that the ensemble's scores are the mean of its members' on every passage
+/// and label.
+fn assert_mean_of(ensemble: &Path, members: [&Path; 2]) {
+    let (both, a, b) = (
+        scores_by_id(ensemble),
+        scores_by_id(members[0]),
+        scores_by_id(members[1]),
+    );
+    assert!(!both.is_empty());
+    assert_eq!(both.len(), a.len());
+    for (id, scores) in &both {
+        for (label, score) in scores {
+            let mean = (a[id][label].as_f64().unwrap() + b[id][label].as_f64().unwrap()) / 2.0;
+            let score = score.as_f64().unwrap();
+            assert!(
+                (score - mean).abs() < 1e-5,
+                "{id} {label}: ensemble {score}, mean of members {mean}"
+            );
+        }
+    }
+}
+
+/// A head over two encoders (`ensemble.json`): `eval` and `run` load both encoders
+/// from it, score the mean of its members, record both encoders, and refuse `--model`.
+#[test]
+fn an_ensemble_head_scores_the_mean_of_heads_on_two_encoders() {
+    let (tmp, first) = tiny_model(41);
+    let second = tmp.path().join("second-tiny");
+    planthemes::embed::tiny::TinyBert {
+        seed: 42,
+        ..Default::default()
+    }
+    .write(&second)
+    .unwrap();
+    assert!(train_head(tmp.path(), &first, "one", "1").status.success());
+    assert!(train_head(tmp.path(), &second, "two", "2").status.success());
+    let both = tmp.path().join("both");
+    std::fs::create_dir(&both).unwrap();
+    let member = |head: &str, id: &str, model: &Path| serde_json::json!({"head": format!("../{head}"), "model_id": id, "model": model});
+    let spec = serde_json::json!({"members": [
+        member("one", "test/tiny-one", &first),
+        member("two", "test/tiny-two", &second),
+    ]});
+    std::fs::write(both.join("ensemble.json"), spec.to_string()).unwrap();
+    let data = slice(tmp.path(), "test", 40, "test.jsonl");
+
+    let eval = |head: &str, model: Option<&Path>, predictions: &str| {
+        let mut args = vec![
+            "eval",
+            "--data",
+            &data,
+            "--head",
+            head,
+            "--predictions",
+            predictions,
+            "--json",
+            "--no-cache",
+        ];
+        if let Some(m) = model {
+            args.extend(["--model", m.to_str().unwrap()]);
+        }
+        let out = planthemes(tmp.path(), &args);
+        assert!(out.status.success(), "{}", stderr(&out));
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let report = eval("both", None, "both.jsonl");
+    eval("one", Some(&first), "one.jsonl");
+    eval("two", Some(&second), "two.jsonl");
+    assert_eq!(report["results"][0]["classifier"], "both");
+    assert_mean_of(
+        &tmp.path().join("both.jsonl"),
+        [&tmp.path().join("one.jsonl"), &tmp.path().join("two.jsonl")],
+    );
+
+    // --model would choose one encoder for a head that names two: refused, by name.
+    let refused = planthemes(
+        tmp.path(),
+        &[
+            "eval",
+            "--data",
+            &data,
+            "--head",
+            "both",
+            "--model",
+            first.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("both: this head names its encoders"),
+        "{}",
+        stderr(&refused)
+    );
+
+    // A run records both encoders, the second under `also`.
+    let round = tmp.path().join("round");
+    std::fs::create_dir(&round).unwrap();
+    let doc = "somerset-health-and-wellbeing-strategy-2023.md";
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("corpus/rounds/sample")
+            .join(doc),
+        round.join(doc),
+    )
+    .unwrap();
+    let run = planthemes(
+        tmp.path(),
+        &[
+            "run",
+            "round",
+            "--out",
+            "out",
+            "--head",
+            "both",
+            "--no-cache",
+            "--no-commitment",
+        ],
+    );
+    assert!(run.status.success(), "{}", stderr(&run));
+    let record: Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("out/report.json")).unwrap())
+            .unwrap();
+    assert_eq!(record["classifier"]["kind"], "mean");
+    let also = record["encoder"]["also"].as_array().unwrap();
+    assert_eq!(also.len(), 1);
+    assert_ne!(also[0]["id"], record["encoder"]["id"]);
+}
+
+/// The shipped `models/heads/accurate`: MiniLM's default head and the mpnet head,
+/// each on its own encoder, averaged.
+#[test]
+fn the_accurate_head_is_the_mean_of_the_default_head_and_the_mpnet_head() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (minilm, mpnet) = (
+        crate::support::real_model_dir(),
+        crate::support::real_mpnet_dir(),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let data = slice(tmp.path(), "test", 24, "test.jsonl");
+    let eval = |extra: &[&str], predictions: &Path| {
+        let mut args = vec![
+            "eval",
+            "--data",
+            data.as_str(),
+            "--classifier",
+            "linear",
+            "--no-cache",
+            "--predictions",
+            predictions.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let out = planthemes(root, &args);
+        assert!(out.status.success(), "{}", stderr(&out));
+    };
+    let (both, one, two) = (
+        tmp.path().join("both.jsonl"),
+        tmp.path().join("minilm.jsonl"),
+        tmp.path().join("mpnet.jsonl"),
+    );
+    eval(&["--head", "models/heads/accurate"], &both);
+    eval(&["--model", minilm.to_str().unwrap()], &one);
+    eval(
+        &[
+            "--head",
+            "models/heads/accurate/mpnet",
+            "--model",
+            mpnet.to_str().unwrap(),
+        ],
+        &two,
+    );
+    assert_mean_of(&both, [&one, &two]);
+}
