@@ -34,7 +34,7 @@ pub fn load_encoder(args: &EncoderArgs, extra_layers: &[usize]) -> anyhow::Resul
 /// (`ensemble.json`), each member's model with its layers.
 pub fn load_stack(args: &EncoderArgs, dir: Option<&Path>) -> anyhow::Result<Stack> {
     use crate::classify::ensemble::HeadFolder;
-    let dir = dir.map(Path::to_path_buf).unwrap_or_else(default_head);
+    let dir = head_dir(dir);
     let folder = HeadFolder::read(&dir)?;
     let mut parts = Vec::new();
     for need in folder.encoders()? {
@@ -132,6 +132,17 @@ pub fn shown(path: &Path) -> String {
 /// The default head folder.
 pub fn default_head() -> PathBuf {
     project_file(crate::classify::DEFAULT_HEAD)
+}
+
+/// The head folder `--head` names (a relative path that is not under the working
+/// directory is looked for in the checkout, as `models/heads/accurate` is), or the
+/// default head.
+pub fn head_dir(head: Option<&Path>) -> PathBuf {
+    match head {
+        Some(dir) if dir.is_relative() => project_file(&dir.to_string_lossy()),
+        Some(dir) => dir.to_path_buf(),
+        None => default_head(),
+    }
 }
 
 /// Which classifier codes the passages: shared by `run` (and any command that codes
@@ -245,7 +256,7 @@ pub fn make_classifier(
             info("prototype", None, None),
         ),
         Kind::Linear => {
-            let dir = head.map(Path::to_path_buf).unwrap_or_else(default_head);
+            let dir = head_dir(head);
             let loaded = crate::classify::ensemble::load_head(&dir, taxonomy, needs()?)?;
             let info = ClassifierInfo {
                 // The head's own kind: `linear`, `mlp` with a hidden layer, `mean` for
@@ -308,7 +319,7 @@ pub fn build_classifier(
         fingerprint.update(e.variant().as_bytes());
     }
     if choice.classifier == Kind::Linear {
-        let dir = choice.head.clone().unwrap_or_else(default_head);
+        let dir = head_dir(choice.head.as_deref());
         for path in crate::classify::ensemble::HeadFolder::read(&dir)?.files(&dir) {
             let bytes = std::fs::read(&path)
                 .with_context(|| format!("{}: cannot read the head", path.display()))?;
