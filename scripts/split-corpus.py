@@ -15,7 +15,9 @@ a brand-new corpus: it breaks the promise that test was never seen).
 Commitment flags and facets (issue 17) come from the blind codings in
 corpus/labelled/recode/: commitment_facets.jsonl for train and dev (session 11, coders
 working from the codebook alone) and commitment_facets_test.jsonl for test (session
-10). They replace whatever flags a raw batch's writer gave.
+10). They replace whatever flags a raw batch's writer gave. The test split's flags
+then come from commitment_test_adjudicated.jsonl (session 16: a second blind coder,
+commitment_test_second.jsonl, and an adjudicator where the two differed).
 
 Usage: scripts/split-corpus.py [--seed N] [--dev 0.15] [--test 0.15] [--reshuffle]
 """
@@ -100,11 +102,20 @@ def main():
                 if line.strip():
                     o = json.loads(line)
                     overlay[o["id"]] = o
+    adjudicated = {}
+    with open(os.path.join(LABELLED, "recode", "commitment_test_adjudicated.jsonl"),
+              encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                o = json.loads(line)
+                adjudicated[o["id"]] = o["commitment"]
     for part in splits:
         for r in part:
             if r["id"] in overlay:
                 r["commitment"] = overlay[r["id"]]["commitment"]
                 r["facets"] = overlay[r["id"]]["facets"]
+            if r["id"] in adjudicated:
+                r["commitment"] = adjudicated[r["id"]]
     for name, part in zip(names, splits):
         part.sort(key=lambda r: r["id"])
         with open(os.path.join(LABELLED, f"{name}.jsonl"), "w", encoding="utf-8") as f:
