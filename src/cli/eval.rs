@@ -20,6 +20,7 @@ use crate::embed::Stack;
 use crate::eval::{
     bootstrap, gold_matrix, macro_f1, micro_f1, read_examples_of, Example, Judgements,
 };
+use crate::paths::project_file;
 use crate::report::write_atomic;
 use crate::taxonomy::Taxonomy;
 
@@ -32,7 +33,11 @@ enum Which {
     Prototype,
     /// Taxonomy keyword lexicon.
     Keyword,
-    /// All three.
+    /// The opt-in head over two encoders (models/heads/accurate: MiniLM and
+    /// all-mpnet-base-v2; about 9× the embedding time).
+    Accurate,
+    /// The default head, prototype and keyword, and the accurate head when its
+    /// encoders are on this machine.
     All,
 }
 
@@ -247,13 +252,21 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     let taxonomy = load_taxonomy(args.taxonomy.as_deref())?;
     let examples = read_examples_of(data, &taxonomy, &args.labels_field)?;
     let which = args.classifier.unwrap_or(Which::Linear);
-    let names: Vec<Which> = match which {
+    let mut names: Vec<Which> = match which {
+        Which::All if accurate_applies(args) => vec![
+            Which::Linear,
+            Which::Prototype,
+            Which::Keyword,
+            Which::Accurate,
+        ],
         Which::All => vec![Which::Linear, Which::Prototype, Which::Keyword],
         one => vec![one],
     };
 
     let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
-    let needs_encoder = names.iter().any(|w| *w != Which::Keyword);
+    let needs_encoder = names
+        .iter()
+        .any(|w| matches!(w, Which::Linear | Which::Prototype));
     let (encoder, vectors) = if needs_encoder {
         // The head's encoders and middle layers; the prototype classifier reads only the
         // sentence embedding at the start of each vector.
@@ -268,6 +281,24 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         (None, Vec::new())
     };
     let inputs = Input::zip(&texts, &vectors);
+    // The accurate head reads its own encoders' vectors. Under `all` it is scored only
+    // from local copies of them, and left out, with a note, when they are not here.
+    let (accurate, accurate_vectors) = if names.contains(&Which::Accurate) {
+        match accurate_vectors(args, which == Which::All, &texts) {
+            Ok((stack, vectors)) => (Some(stack), vectors),
+            Err(e) if which == Which::All => {
+                eprintln!("eval: the accurate head not scored: {e:#}");
+                names.retain(|w| *w != Which::Accurate);
+                (None, Vec::new())
+            }
+            Err(e) => return Err(e),
+        }
+    } else {
+        (None, Vec::new())
+    };
+    let accurate_inputs = Input::zip(&texts, &accurate_vectors);
+    // What the commitment and facet heads may read: the encoders already loaded.
+    let side = encoder.as_ref().or(accurate.as_ref());
 
     let gold = gold_matrix(&examples, &taxonomy);
     let mut results = Vec::new();
@@ -275,20 +306,26 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     // The first classifier's themes per passage id: facets are also judged within them.
     let mut found_themes: HashMap<String, Vec<String>> = HashMap::new();
     for name in names {
-        let kind = match name {
-            Which::Linear => Kind::Linear,
-            Which::Prototype => Kind::Prototype,
-            Which::Keyword => Kind::Keyword,
+        let (kind, head, stack, inputs) = match name {
+            Which::Linear => (Kind::Linear, args.head.clone(), encoder.as_ref(), &inputs),
+            Which::Prototype => (Kind::Prototype, None, encoder.as_ref(), &inputs),
+            Which::Keyword => (Kind::Keyword, None, None, &inputs),
+            Which::Accurate => (
+                Kind::Linear,
+                Some(project_file(ACCURATE_HEAD)),
+                accurate.as_ref(),
+                &accurate_inputs,
+            ),
             Which::All => unreachable!("expanded above"),
         };
         let (classifier, _) = make_classifier(
             kind,
-            args.head.as_deref(),
+            head.as_deref(),
             args.prototype_threshold,
             &taxonomy,
-            encoder.as_ref(),
+            stack,
         )?;
-        let scores = classifier.score(&inputs)?;
+        let scores = classifier.score(inputs)?;
         let mut predicted = classifier.decide(&scores);
         if args.labels_field == "facets" {
             // A facet is given only within a passage that carries its parent (the
@@ -362,13 +399,13 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     let (commitment, facets) = if args.labels_field == "labels" {
         // The commitment head needs the default encoder's middle layers: with another
         // encoder (a test's tiny model, say) its section is left out, with a note.
-        let commitment = commitment_section(args, data, encoder.as_ref()).unwrap_or_else(|e| {
+        let commitment = commitment_section(args, data, side).unwrap_or_else(|e| {
             eprintln!("eval: commitment flags not scored: {e:#}");
             None
         });
         // As in `run`: the facet head beside the trained head, keyword lists otherwise.
         let with_head = which != Which::Keyword && which != Which::Prototype;
-        let facets = facet_section(args, data, encoder.as_ref(), &found_themes, with_head)?;
+        let facets = facet_section(args, data, side, &found_themes, with_head)?;
         (commitment, facets)
         // (facet_section falls back to the keyword lists when the head cannot run.)
     } else {
@@ -390,6 +427,44 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         facets,
     };
     emit(&report, &taxonomy, args.json)
+}
+
+/// The opt-in head over two encoders.
+const ACCURATE_HEAD: &str = "models/heads/accurate";
+
+/// Whether `eval --classifier all` scores the accurate head too: on theme labels with the
+/// project's taxonomy, default head and default encoder on the CPU, when it is shipped.
+fn accurate_applies(args: &EvalArgs) -> bool {
+    let e = &args.encoder;
+    args.labels_field == "labels"
+        && args.taxonomy.is_none()
+        && args.head.is_none()
+        && e.model.is_none()
+        && e.model_id == crate::embed::DEFAULT_MODEL
+        && e.device == crate::embed::DeviceChoice::Cpu
+        && !e.candle_kernels
+        && project_file(ACCURATE_HEAD)
+            .join(crate::classify::ensemble::ENSEMBLE_FILE)
+            .is_file()
+}
+
+/// The accurate head's encoders and the texts' vectors from them; with `local_only`,
+/// no download is tried.
+fn accurate_vectors(
+    args: &EvalArgs,
+    local_only: bool,
+    texts: &[&str],
+) -> anyhow::Result<(Stack, Vec<Vec<f32>>)> {
+    let mut encoder = args.encoder.clone();
+    encoder.offline |= local_only;
+    let stack = load_stack(&encoder, Some(&project_file(ACCURATE_HEAD)))?;
+    let vectors = embed_texts_cached(
+        &stack,
+        args.cache.open().as_ref(),
+        texts,
+        "passages (accurate head)",
+    )?;
+    Ok((stack, vectors))
 }
 
 /// The commitment head scored on the file's passages with `commitment` flags.

@@ -1007,4 +1007,31 @@ fn the_accurate_head_is_the_mean_of_the_default_head_and_the_mpnet_head() {
         &two,
     );
     assert_mean_of(&both, [&one, &two]);
+
+    // `eval --classifier all` scores it as a fourth row, the same as alone.
+    let figures = |classifier: &str| {
+        let out = planthemes(
+            root,
+            &[
+                "eval",
+                "--data",
+                &data,
+                "--classifier",
+                classifier,
+                "--json",
+                "--no-cache",
+            ],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()["results"].clone()
+    };
+    let all = figures("all");
+    let names: Vec<&str> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["classifier"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["default", "prototype", "keyword", "accurate"]);
+    assert_eq!(all[3], figures("accurate")[0]);
 }
