@@ -642,6 +642,27 @@ const BUDGET_NOUNS: [&str; 26] = [
     "revenue",
 ];
 
+/// Verbs that put money into the work: the sum after one is a resource (the codebook's
+/// `resource` flag), not a target.
+const INVEST_VERBS: [&str; 16] = [
+    "invest",
+    "invests",
+    "investing",
+    "spend",
+    "spends",
+    "commit",
+    "commits",
+    "committing",
+    "allocate",
+    "allocates",
+    "allocating",
+    "provide",
+    "provides",
+    "providing",
+    "put",
+    "putting",
+];
+
 fn role_of(text: &str, n: &Number, previous: Option<(Role, &Number, bool)>) -> (Role, bool) {
     let raw_before = &text[..n.start];
     let before = words_before(text, n.start, 6);
@@ -782,6 +803,16 @@ fn role_of(text: &str, n: &Number, previous: Option<(Role, &Number, bool)>) -> (
         )
         && BUDGET_NOUNS.contains(&prev2)
     {
+        return (Role::Skip, false);
+    }
+    // A sum the plan puts into the work is a resource, not a target on an indicator:
+    // "we will invest £2.5m", "spend a further 2 million pounds", "commit £400,000".
+    let adding = matches!(
+        prev1,
+        "a" | "an" | "further" | "additional" | "extra" | "another"
+    );
+    let verb = if adding { prev2 } else { prev1 };
+    if money && INVEST_VERBS.contains(&verb) {
         return (Role::Skip, false);
     }
     // A restatement: "£48.5m, equivalent to 4.1% of our allocation".
@@ -1584,6 +1615,14 @@ fn unit_of(sentence: &str, n: &Number, direction: Option<Direction>) -> String {
                     | "the"
             )
         })
+        // A preposition after the count starts its date or place, not its unit:
+        // "from 5,000 to 2,000 by 2026".
+        .filter(|w| {
+            !matches!(
+                w.as_str(),
+                "by" | "in" | "to" | "from" | "within" | "before" | "at" | "on" | "and" | "for"
+            )
+        })
         .filter(|w| w.chars().all(|c| c.is_alphabetic() || c == '-'))
         .cloned()
         .unwrap_or_default()
@@ -1646,7 +1685,15 @@ fn indicator(sentence: &str) -> String {
         }
     }
     if let Some(m) = modal {
-        let object = object_of(&lower[m.end()..]);
+        let rest = &lower[m.end()..];
+        let mut object = object_of(rest);
+        // "We will spend £2m a year to reach 1,000 more carers": the money is what the
+        // plan puts in; what it measures is the object of the verb after "to".
+        if object == "pounds" || object.starts_with('£') {
+            if let Some(i) = rest.find(" to ") {
+                object = object_of(&rest[i + 4..]);
+            }
+        }
         if !object.is_empty() && !PRONOUNS.contains(&object.as_str()) {
             return object;
         }

@@ -86,26 +86,35 @@ impl HeadFolder {
         if !path.is_file() {
             return Ok(HeadFolder::Single(LinearClassifier::read_meta(dir)?));
         }
-        let read = |reason: String| HeadError::Read {
+        let bad = |reason: String| HeadError::Ensemble {
             path: path.clone(),
             reason,
         };
-        let text = std::fs::read_to_string(&path).map_err(|e| read(e.to_string()))?;
-        let spec: EnsembleSpec = serde_json::from_str(&text).map_err(|e| read(e.to_string()))?;
+        let text = std::fs::read_to_string(&path).map_err(|e| HeadError::Read {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        let spec: EnsembleSpec = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
         if spec.members.is_empty() {
-            return Err(read("no members".into()));
+            return Err(bad("no members".into()));
         }
         let mut members = Vec::with_capacity(spec.members.len());
         for member in spec.members {
             let folder = dir.join(&member.head);
             if folder.join(ENSEMBLE_FILE).is_file() {
-                return Err(read(format!(
+                return Err(bad(format!(
                     "member {} is itself an ensemble; name its members instead",
                     member.head.display()
                 )));
             }
+            let meta = LinearClassifier::read_meta(&folder).map_err(|e| {
+                bad(format!(
+                    "member {} cannot be read: {e}",
+                    member.head.display()
+                ))
+            })?;
             members.push(Member {
-                meta: LinearClassifier::read_meta(&folder)?,
+                meta,
                 folder,
                 model_id: member.model_id,
                 model: member.model.map(|m| dir.join(m)),
@@ -114,8 +123,8 @@ impl HeadFolder {
         Ok(HeadFolder::Ensemble(members))
     }
 
-    /// The encoders to load, in block order: one per model. Two members on one model
-    /// must pool the same layers (their block is shared).
+    /// The encoders to load, in block order: one per model (id and folder). Two members
+    /// on one model must pool the same layers (their block is shared).
     pub fn encoders(&self) -> Result<Vec<EncoderNeed>, HeadError> {
         let members = match self {
             HeadFolder::Single(meta) => {
@@ -131,13 +140,16 @@ impl HeadFolder {
         for m in members {
             match needs
                 .iter()
-                .find(|n| n.model_id.as_deref() == Some(m.model_id.as_str()))
+                .find(|n| n.model_id.as_deref() == Some(m.model_id.as_str()) && n.model == m.model)
             {
                 Some(need) if need.layers != m.meta.encoder_layers => {
-                    return Err(HeadError::WrongLayers {
+                    return Err(HeadError::Ensemble {
                         path: m.folder.clone(),
-                        trained: m.meta.encoder_layers.clone(),
-                        using: need.layers.clone(),
+                        reason: format!(
+                            "this member pools layers {:?} of {}, another member layers {:?}; \
+                             members on one encoder must pool the same layers",
+                            m.meta.encoder_layers, m.model_id, need.layers
+                        ),
                     })
                 }
                 Some(_) => {}
@@ -272,14 +284,31 @@ impl<C: Classifier> Classifier for OnBlock<C> {
     }
 
     fn score(&self, inputs: &[Input<'_>]) -> Result<Vec<Vec<f32>>, ClassifyError> {
-        let inputs: Vec<Input<'_>> = inputs
+        let inputs = inputs
             .iter()
-            .map(|input| Input {
-                text: input.text,
-                // A vector too short for the block is no vector: the head says so.
-                embedding: input.embedding.and_then(|e| e.get(self.block.clone())),
+            .map(|input| {
+                let embedding =
+                    match input.embedding {
+                        None => None,
+                        Some(e) => Some(e.get(self.block.clone()).ok_or_else(|| {
+                            ClassifyError::Config {
+                                what: format!("head {}", self.inner.name()),
+                                reason: format!(
+                                "it reads elements {}..{} of each vector, and the vectors have \
+                                 {}: they come from other encoders",
+                                self.block.start,
+                                self.block.end,
+                                e.len()
+                            ),
+                            }
+                        })?),
+                    };
+                Ok(Input {
+                    text: input.text,
+                    embedding,
+                })
             })
-            .collect();
+            .collect::<Result<Vec<_>, ClassifyError>>()?;
         self.inner.score(&inputs)
     }
 }
@@ -412,7 +441,8 @@ mod tests {
         let second = OnBlock::new(reads("mpnet", 0, [0.5, 0.9]), 2..5);
         assert_eq!(second.score(&inputs).unwrap()[0], vec![0.6, 1.2]);
         let mean = Mean::new("accurate", vec![Box::new(first), Box::new(second)]).unwrap();
-        assert_eq!(mean.thresholds(), &[0.4, 0.7]);
+        let close = |a: f32, b: f32| (a - b).abs() < 1e-6;
+        assert!(close(mean.thresholds()[0], 0.4) && close(mean.thresholds()[1], 0.7));
         let scores = mean.score(&inputs).unwrap();
         assert!((scores[0][0] - 0.4).abs() < 1e-6 && (scores[0][1] - 0.8).abs() < 1e-6);
         assert!((scores[1][0] - 0.2).abs() < 1e-6 && (scores[1][1] - 0.4).abs() < 1e-6);
@@ -422,15 +452,87 @@ mod tests {
         );
     }
 
+    /// A head folder with the smallest head.json `read_meta` accepts.
+    fn head_json(dir: &Path, encoder_id: &str, layers: &[usize]) {
+        std::fs::create_dir_all(dir).unwrap();
+        let meta = serde_json::json!({
+            "format": 1, "kind": "mlp", "features": ["embedding"], "labels": ["housing"],
+            "thresholds": [0.5], "encoder_id": encoder_id, "encoder_weight_hash": "h",
+            "encoder_layers": layers, "taxonomy_hash": "t", "training_data_hash": "d",
+            "train_file": "train.jsonl", "dev_file": "dev.jsonl", "seed": 1, "epochs": 1,
+            "dev_metrics": {"macro_f1": null, "macro_f1_core": null, "label_f1": {}}
+        });
+        std::fs::write(dir.join("head.json"), meta.to_string()).unwrap();
+    }
+
+    fn ensemble(dir: &Path, spec: &str) -> Result<HeadFolder, HeadError> {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(dir.join(ENSEMBLE_FILE), spec).unwrap();
+        HeadFolder::read(dir)
+    }
+
     #[test]
-    fn a_block_past_the_vector_is_no_vector_and_members_must_share_labels() {
+    fn an_ensemble_folder_is_read_with_its_encoders_and_refused_with_the_reason() {
+        let tmp = tempfile::tempdir().unwrap();
+        head_json(&tmp.path().join("small"), "small@1", &[5, 4]);
+        head_json(&tmp.path().join("large"), "large@2", &[10]);
+        head_json(&tmp.path().join("small2"), "small@1", &[3]);
+        let both = ensemble(
+            &tmp.path().join("both"),
+            r#"{"members": [{"head": "../small", "model_id": "a/small"},
+                            {"head": "../large", "model_id": "b/large", "model": "../m"}]}"#,
+        )
+        .unwrap();
+        let needs = both.encoders().unwrap();
+        assert_eq!(needs.len(), 2);
+        assert_eq!(
+            (needs[0].model_id.as_deref(), needs[0].layers.as_slice()),
+            (Some("a/small"), &[5, 4][..])
+        );
+        assert_eq!(needs[1].model, Some(tmp.path().join("both").join("../m")));
+        assert_eq!(both.files(&tmp.path().join("both")).len(), 5);
+
+        let refused = |name: &str, spec: &str, says: &str| {
+            let err = match ensemble(&tmp.path().join(name), spec) {
+                Ok(folder) => folder.encoders().err().expect("refused").to_string(),
+                Err(e) => e.to_string(),
+            };
+            assert!(err.contains(says), "{name}: {err}");
+        };
+        refused("empty", r#"{"members": []}"#, "no members");
+        refused(
+            "typo",
+            r#"{"members": [{"head": "../small", "modelid": "a"}]}"#,
+            "unknown field",
+        );
+        refused(
+            "missing",
+            r#"{"members": [{"head": "../gone", "model_id": "a"}]}"#,
+            "member ../gone cannot be read",
+        );
+        refused(
+            "nested",
+            r#"{"members": [{"head": "../both", "model_id": "a"}]}"#,
+            "itself an ensemble",
+        );
+        refused(
+            "layers",
+            r#"{"members": [{"head": "../small", "model_id": "a/small"},
+                            {"head": "../small2", "model_id": "a/small"}]}"#,
+            "must pool the same layers",
+        );
+    }
+
+    #[test]
+    fn a_block_past_the_vector_is_an_error_and_members_must_share_labels() {
         let short = [vec![0.1, 0.2]];
         let inputs = Input::zip(&["one"], &short);
         let beyond = OnBlock::new(reads("mpnet", 0, [0.5, 0.5]), 2..5);
-        assert!(matches!(
-            beyond.score(&inputs),
-            Err(ClassifyError::NoEmbedding(_))
-        ));
+        let err = beyond.score(&inputs).err().expect("too short").to_string();
+        assert!(
+            err.contains("elements 2..5") && err.contains("have 2"),
+            "{err}"
+        );
         let mut other = reads("other", 0, [0.5, 0.5]);
         other.labels = vec!["housing".into(), "anchor".into()];
         let members: Vec<Box<dyn Classifier>> =

@@ -124,6 +124,10 @@ pub enum HeadError {
         head: String,
         taxonomy: String,
     },
+    #[error("{}: {reason}; an ensemble.json reads {{\"members\": [{{\"head\": \"FOLDER\", \
+             \"model_id\": \"REPO\"}}, …]}}, each member a head trained by `planthemes train` on \
+             its own encoder", path.display())]
+    Ensemble { path: PathBuf, reason: String },
     #[error(transparent)]
     Classify(#[from] ClassifyError),
 }

@@ -42,9 +42,20 @@ pub fn load_stack(args: &EncoderArgs, dir: Option<&Path>) -> anyhow::Result<Stac
             parts.push(load_encoder(args, &need.layers)?);
             continue;
         };
-        if args.model.is_some() {
+        let chooser = if args.model.is_some() {
+            Some("--model")
+        } else if args.model_id != crate::embed::DEFAULT_MODEL {
+            Some("--model-id")
+        } else if need.model.is_none()
+            && std::env::var_os("PLANTHEMES_MODEL").is_some_and(|v| !v.is_empty())
+        {
+            Some("PLANTHEMES_MODEL")
+        } else {
+            None
+        };
+        if let Some(chooser) = chooser {
             anyhow::bail!(
-                "{}: this head names its encoders ({}), so --model cannot choose one; leave \
+                "{}: this head names its encoders ({}), so {chooser} cannot choose one; leave \
                  it out (scripts/fetch-model.sh and scripts/fetch-mpnet.sh put them in models/)",
                 dir.display(),
                 crate::classify::ensemble::ENSEMBLE_FILE
@@ -52,7 +63,7 @@ pub fn load_stack(args: &EncoderArgs, dir: Option<&Path>) -> anyhow::Result<Stac
         }
         let request = crate::embed::ModelRequest {
             dir: need.model,
-            repo: model_id,
+            repo: model_id.clone(),
             ..args.request()
         };
         let options = crate::embed::EncoderOptions {
@@ -61,13 +72,13 @@ pub fn load_stack(args: &EncoderArgs, dir: Option<&Path>) -> anyhow::Result<Stac
         };
         let encoder = BertEncoder::load(&request, &options).with_context(|| {
             format!(
-                "{}: the encoder of one of this head's members cannot be loaded",
+                "{}: cannot load {model_id}, the encoder of one of its members",
                 dir.display()
             )
         })?;
         parts.push(encoder);
     }
-    Ok(Stack::new(parts))
+    Stack::new(parts).with_context(|| format!("{}: cannot load its encoders", dir.display()))
 }
 
 /// What reports record of the encoders: the first, with the others in `also`.
@@ -297,7 +308,7 @@ pub fn build_classifier(
 ) -> anyhow::Result<Built> {
     let encoder = match choice.classifier {
         Kind::Keyword => None,
-        Kind::Prototype => Some(Stack::new(vec![load_encoder(encoder_args, &[])?])),
+        Kind::Prototype => Some(Stack::one(load_encoder(encoder_args, &[])?)),
         Kind::Linear => Some(load_stack(encoder_args, choice.head.as_deref())?),
     };
     let encoder_info = encoder.as_ref().map(|e| encoder_info(e, encoder_args));

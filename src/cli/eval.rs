@@ -252,14 +252,21 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     let taxonomy = load_taxonomy(args.taxonomy.as_deref())?;
     let examples = read_examples_of(data, &taxonomy, &args.labels_field)?;
     let which = args.classifier.unwrap_or(Which::Linear);
+    if which == Which::Accurate && args.head.is_some() {
+        anyhow::bail!(
+            "--classifier accurate reads models/heads/accurate; for another head folder, use \
+             --classifier linear --head DIR"
+        );
+    }
     let mut names: Vec<Which> = match which {
-        Which::All if accurate_applies(args) => vec![
-            Which::Linear,
-            Which::Prototype,
-            Which::Keyword,
-            Which::Accurate,
-        ],
-        Which::All => vec![Which::Linear, Which::Prototype, Which::Keyword],
+        Which::All => {
+            let mut all = vec![Which::Linear, Which::Prototype, Which::Keyword];
+            match accurate_left_out(args) {
+                None => all.push(Which::Accurate),
+                Some(why) => eprintln!("eval: the accurate head not scored: {why}"),
+            }
+            all
+        }
         one => vec![one],
     };
 
@@ -273,7 +280,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         let encoder = if names.contains(&Which::Linear) {
             load_stack(&args.encoder, args.head.as_deref())?
         } else {
-            Stack::new(vec![load_encoder(&args.encoder, &[])?])
+            Stack::one(load_encoder(&args.encoder, &[])?)
         };
         let vectors = embed_texts_cached(&encoder, args.cache.open().as_ref(), &texts, "passages")?;
         (Some(encoder), vectors)
@@ -284,7 +291,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     // The accurate head reads its own encoders' vectors. Under `all` it is scored only
     // from local copies of them, and left out, with a note, when they are not here.
     let (accurate, accurate_vectors) = if names.contains(&Which::Accurate) {
-        match accurate_vectors(args, which == Which::All, &texts) {
+        match accurate_vectors(args, &taxonomy, which == Which::All, &texts) {
             Ok((stack, vectors)) => (Some(stack), vectors),
             Err(e) if which == Which::All => {
                 eprintln!("eval: the accurate head not scored: {e:#}");
@@ -432,32 +439,40 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
 /// The opt-in head over two encoders.
 const ACCURATE_HEAD: &str = "models/heads/accurate";
 
-/// Whether `eval --classifier all` scores the accurate head too: on theme labels with the
-/// project's taxonomy, default head and default encoder on the CPU, when it is shipped.
-fn accurate_applies(args: &EvalArgs) -> bool {
+/// Why `eval --classifier all` leaves the accurate head out, if it does: it reads theme
+/// labels with the project's taxonomy and its own encoders, on the CPU.
+fn accurate_left_out(args: &EvalArgs) -> Option<&'static str> {
     let e = &args.encoder;
-    args.labels_field == "labels"
-        && args.taxonomy.is_none()
-        && args.head.is_none()
-        && e.model.is_none()
-        && e.model_id == crate::embed::DEFAULT_MODEL
-        && e.device == crate::embed::DeviceChoice::Cpu
-        && !e.candle_kernels
-        && project_file(ACCURATE_HEAD)
-            .join(crate::classify::ensemble::ENSEMBLE_FILE)
-            .is_file()
+    let shipped = project_file(ACCURATE_HEAD)
+        .join(crate::classify::ensemble::ENSEMBLE_FILE)
+        .is_file();
+    if !shipped {
+        Some("models/heads/accurate is not in this checkout")
+    } else if args.labels_field != "labels" || args.taxonomy.is_some() {
+        Some("it codes the project's themes only (no --labels-field or --taxonomy)")
+    } else if args.head.is_some() || e.model.is_some() || e.model_id != crate::embed::DEFAULT_MODEL
+    {
+        Some("it reads its own encoders and heads (no --head, --model or --model-id)")
+    } else if e.device != crate::embed::DeviceChoice::Cpu || e.candle_kernels {
+        Some("all-mpnet-base-v2 runs on the CPU with planthemes' own kernels only")
+    } else {
+        None
+    }
 }
 
-/// The accurate head's encoders and the texts' vectors from them; with `local_only`,
-/// no download is tried.
+/// The accurate head's encoders and the texts' vectors from them, after checking that
+/// the head loads on them; with `local_only`, no download is tried.
 fn accurate_vectors(
     args: &EvalArgs,
+    taxonomy: &Taxonomy,
     local_only: bool,
     texts: &[&str],
 ) -> anyhow::Result<(Stack, Vec<Vec<f32>>)> {
     let mut encoder = args.encoder.clone();
     encoder.offline |= local_only;
-    let stack = load_stack(&encoder, Some(&project_file(ACCURATE_HEAD)))?;
+    let dir = project_file(ACCURATE_HEAD);
+    let stack = load_stack(&encoder, Some(&dir))?;
+    crate::classify::ensemble::load_head(&dir, taxonomy, &stack)?;
     let vectors = embed_texts_cached(
         &stack,
         args.cache.open().as_ref(),

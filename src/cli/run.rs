@@ -132,8 +132,13 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         .clone()
         .unwrap_or_else(|| project_file("corpus/ics.csv"));
     let ics = IcsTable::load(&ics_path)?;
-    let tokenizer = ModelTokenizer::load(&args.encoder.request())?;
     let built = build_classifier(&args.classifier, &taxonomy, &args.encoder)?;
+    // Passages are cut by the tokens of the first encoder that reads them (the
+    // command line's, without one).
+    let tokenizer = match &built.encoder {
+        Some(stack) => ModelTokenizer::from_dir(stack.first().dir())?,
+        None => ModelTokenizer::load(&args.encoder.request())?,
+    };
     let setup_secs = started.elapsed().as_secs_f64();
 
     let settings = Settings {

@@ -105,13 +105,32 @@ impl BertEncoder {
             location.dir.display(),
             location.origin
         );
-        Self::from_dir(&location.dir, options)
+        Self::from_location(&location, options)
+    }
+
+    /// Loads the model found at `location`, named by it.
+    pub(crate) fn from_location(
+        location: &super::ModelLocation,
+        options: &EncoderOptions,
+    ) -> Result<Self, EmbedError> {
+        Self::named(&location.dir, &location.name, options)
     }
 
     /// Loads a model from a folder with `config.json`, `tokenizer.json` and
     /// `model.safetensors` (plus, optionally, `sentence_bert_config.json` and
-    /// `1_Pooling/config.json`).
+    /// `1_Pooling/config.json`), named by the folder.
     pub fn from_dir(dir: &Path, options: &EncoderOptions) -> Result<Self, EmbedError> {
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "bert".into());
+        Self::named(dir, &name, options)
+    }
+
+    /// Loads the model in `dir` under `name`, the first half of its id
+    /// (`name@weight-hash`). A copy in the Hugging Face cache sits in a folder named by
+    /// its commit, so it is named by its repository, as heads trained on it expect.
+    fn named(dir: &Path, name: &str, options: &EncoderOptions) -> Result<Self, EmbedError> {
         check_complete(dir)?;
         let device = open_device(options.device)?;
 
@@ -193,10 +212,6 @@ impl BertEncoder {
             _ => candle(vb)?,
         };
 
-        let name = dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "bert".into());
         Ok(BertEncoder {
             model,
             tokenizer,
@@ -638,4 +653,43 @@ fn load_tokenizers(path: &Path, max_tokens: usize) -> Result<(Tokenizer, Tokeniz
         }))
         .map_err(|e| failed(e.to_string()))?;
     Ok((plain, truncating))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::embed::resolve::resolve_in;
+    use crate::embed::Truncation;
+
+    /// A copy in the Hugging Face cache sits in `snapshots/<commit>/`: the encoder is
+    /// named by its repository, or no head trained on the model would accept it.
+    #[test]
+    fn a_copy_in_the_hugging_face_cache_is_named_by_its_repository() {
+        let tmp = tempfile::tempdir().unwrap();
+        let repo = tmp.path().join("models--someone--tiny-encoder");
+        let snapshot = repo.join("snapshots").join("0f1e2d3c");
+        crate::embed::tiny::TinyBert::default()
+            .write(&snapshot)
+            .unwrap();
+        std::fs::create_dir_all(repo.join("refs")).unwrap();
+        std::fs::write(repo.join("refs/main"), "0f1e2d3c").unwrap();
+        let request = ModelRequest {
+            dir: None,
+            repo: "someone/tiny-encoder".into(),
+            allow_download: false,
+        };
+        let location = resolve_in(&request, &hf_hub::Cache::new(tmp.path().to_path_buf()));
+        let location = location.unwrap();
+        assert_eq!(location.origin, "hf cache");
+        let options = EncoderOptions::new(Truncation::Truncate);
+        let cached = BertEncoder::from_location(&location, &options).unwrap();
+        let direct = BertEncoder::from_dir(&snapshot, &options).unwrap();
+        assert!(cached.id().starts_with("tiny-encoder@"), "{}", cached.id());
+        assert_eq!(
+            cached.id().split('@').nth(1),
+            direct.id().split('@').nth(1),
+            "the same weights"
+        );
+        assert!(direct.id().starts_with("0f1e2d3c@"));
+    }
 }

@@ -53,7 +53,7 @@ pub enum EmbedError {
         source: std::io::Error,
     },
 
-    #[error("downloading {repo} from the Hugging Face hub failed ({reason}); {hint}", hint = FETCH_HINT)]
+    #[error("downloading {repo} from the Hugging Face hub failed ({reason}); {hint}", hint = fetch_hint(repo))]
     Download { repo: String, reason: String },
 
     #[error(

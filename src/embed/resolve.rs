@@ -60,6 +60,14 @@ pub struct ModelLocation {
 
 /// Finds the model's folder, in the order above.
 pub fn resolve_model(request: &ModelRequest) -> Result<ModelLocation, EmbedError> {
+    resolve_in(request, &hf_hub::Cache::from_env())
+}
+
+/// [`resolve_model`] with the Hugging Face cache given.
+pub(crate) fn resolve_in(
+    request: &ModelRequest,
+    cache: &hf_hub::Cache,
+) -> Result<ModelLocation, EmbedError> {
     let name = short_name(&request.repo);
     let named = |dir: PathBuf, origin| -> Result<ModelLocation, EmbedError> {
         check_complete(&dir)?;
@@ -89,8 +97,7 @@ pub fn resolve_model(request: &ModelRequest) -> Result<ModelLocation, EmbedError
     }
     searched.push(dir.display().to_string());
 
-    let cache = hf_hub::Cache::from_env();
-    if let Some(dir) = from_hf_cache(&cache, &request.repo) {
+    if let Some(dir) = from_hf_cache(cache, &request.repo) {
         return Ok(ModelLocation {
             dir,
             name,

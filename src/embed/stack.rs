@@ -18,11 +18,36 @@ pub struct Stack {
 }
 
 impl Stack {
-    /// A stack of `parts` (at least one), in the order their blocks take.
-    pub fn new(parts: Vec<BertEncoder>) -> Self {
-        assert!(!parts.is_empty(), "a stack needs an encoder");
+    /// A stack of `parts`, in the order their blocks take. Refuses no encoder, and the
+    /// same encoder twice (each head finds its block by its encoder's id).
+    pub fn new(parts: Vec<BertEncoder>) -> Result<Self, EmbedError> {
+        if parts.is_empty() {
+            return Err(EmbedError::Unsupported("a stack of no encoders".into()));
+        }
+        for (i, part) in parts.iter().enumerate() {
+            if parts[..i].iter().any(|p| p.id() == part.id()) {
+                return Err(EmbedError::Unsupported(format!(
+                    "{} is named twice among the encoders (from {} and {}); each must be a \
+                     different model",
+                    part.id(),
+                    parts[..i]
+                        .iter()
+                        .find(|p| p.id() == part.id())
+                        .map_or_else(String::new, |p| p.dir().display().to_string()),
+                    part.dir().display()
+                )));
+            }
+        }
         let id = parts.iter().map(|p| p.id()).collect::<Vec<_>>().join(" + ");
-        Stack { parts, id }
+        Ok(Stack { parts, id })
+    }
+
+    /// A stack of one encoder: that encoder.
+    pub fn one(encoder: BertEncoder) -> Self {
+        Stack {
+            id: encoder.id().to_string(),
+            parts: vec![encoder],
+        }
     }
 
     /// The encoders, in block order.
@@ -95,8 +120,8 @@ impl Encoder for Stack {
             ..Encoded::default()
         };
         for (k, part) in self.parts.iter().enumerate() {
-            // Each part embeds every text in turn: progress counts a text done once
-            // all parts have passed it, spread evenly over the parts.
+            // Each part embeds every text in turn, and each counts as an equal share of
+            // the progress (a slower part moves it more slowly).
             let observed = |done: usize| progress((k * texts.len() + done) / parts);
             let encoded = part.encode_observed(texts, &observed)?;
             for (vector, block) in out.vectors.iter_mut().zip(encoded.vectors) {
@@ -139,12 +164,21 @@ mod tests {
         let a = plain.encode(&texts).unwrap();
         let b = layered.encode(&texts).unwrap();
 
-        let single = Stack::new(vec![tiny_encoder(&tmp.path().join("a"), 1, vec![])]);
+        let single = Stack::one(tiny_encoder(&tmp.path().join("a"), 1, vec![]));
         assert_eq!(single.id(), plain.id(), "a stack of one is its encoder");
         assert_eq!(single.variant(), plain.variant());
         assert_eq!(single.encode(&texts).unwrap(), a);
 
-        let stack = Stack::new(vec![plain, layered]);
+        let twice = Stack::new(vec![
+            tiny_encoder(&tmp.path().join("a"), 1, vec![]),
+            tiny_encoder(&tmp.path().join("a"), 1, vec![1]),
+        ]);
+        let err = twice
+            .err()
+            .expect("one encoder twice is refused")
+            .to_string();
+        assert!(err.contains("named twice"), "{err}");
+        let stack = Stack::new(vec![plain, layered]).unwrap();
         let both = stack.encode(&texts).unwrap();
         assert_eq!(stack.dim(), a[0].len() + b[0].len());
         let (_, first) = stack.block(stack.parts()[0].id()).unwrap();
