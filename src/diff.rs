@@ -133,7 +133,7 @@ pub fn differences(old: &RunRecord, new: &RunRecord) -> Vec<String> {
     let encoder = |r: &RunRecord| {
         r.encoder
             .as_ref()
-            .map_or("none".to_string(), |e| format!("{} {}", e.id, e.precision))
+            .map_or("none".to_string(), |e| format!("{} {}", e.ids(), e.precision))
     };
     if encoder(old) != encoder(new) {
         out.push(format!("encoder ({} vs {})", encoder(old), encoder(new)));

@@ -163,6 +163,19 @@ impl HeadFolder {
         Ok(needs)
     }
 
+    /// blake3 of every file the folder's scores depend on, in a fixed order.
+    pub fn fingerprint(&self, dir: &Path) -> Result<String, HeadError> {
+        let mut hasher = blake3::Hasher::new();
+        for path in self.files(dir) {
+            let bytes = std::fs::read(&path).map_err(|e| HeadError::Read {
+                path: path.clone(),
+                reason: e.to_string(),
+            })?;
+            hasher.update(&bytes);
+        }
+        Ok(hasher.finalize().to_hex().to_string())
+    }
+
     /// Every file the folder's scores depend on, for fingerprints.
     pub fn files(&self, dir: &Path) -> Vec<PathBuf> {
         let heads = |folder: &Path| {

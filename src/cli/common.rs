@@ -331,11 +331,8 @@ pub fn build_classifier(
     }
     if choice.classifier == Kind::Linear {
         let dir = head_dir(choice.head.as_deref());
-        for path in crate::classify::ensemble::HeadFolder::read(&dir)?.files(&dir) {
-            let bytes = std::fs::read(&path)
-                .with_context(|| format!("{}: cannot read the head", path.display()))?;
-            fingerprint.update(&bytes);
-        }
+        let folder = crate::classify::ensemble::HeadFolder::read(&dir)?;
+        fingerprint.update(folder.fingerprint(&dir)?.as_bytes());
     }
     let fingerprint = fingerprint.finalize().to_hex().to_string();
     Ok(Built {

@@ -283,11 +283,7 @@ fn load_side_head(
         }
         Err(e) => return Err(e.into()),
     };
-    let mut hasher = blake3::Hasher::new();
-    for path in HeadFolder::read(&dir)?.files(&dir) {
-        hasher.update(&std::fs::read(path)?);
-    }
-    let fingerprint = hasher.finalize().to_hex().to_string();
+    let fingerprint = HeadFolder::read(&dir)?.fingerprint(&dir)?;
     let info = crate::report::CommitmentInfo {
         head: dir.display().to_string(),
         thresholds: head

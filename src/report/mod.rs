@@ -170,6 +170,16 @@ fn fp32() -> String {
     "fp32".into()
 }
 
+impl EncoderInfo {
+    /// Every encoder's id, in block order: `a@… + b@…` for a head over several.
+    pub fn ids(&self) -> String {
+        std::iter::once(self.id.as_str())
+            .chain(self.also.iter().map(|e| e.id.as_str()))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    }
+}
+
 /// A head a run used beside the theme classifier (commitment flags, facets), and its
 /// thresholds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -179,8 +189,9 @@ pub struct CommitmentInfo {
     /// Its per-label error rates (`rates.json` beside the head), when measured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rates: Option<crate::honest::Rates>,
-    /// blake3 of the head's files (`head.json`, `head.safetensors`): the same head
-    /// whatever folder it was read from, and another head when retrained in place.
+    /// blake3 of the head's files (`head.json`, `head.safetensors`; for an ensemble,
+    /// `ensemble.json` and its members' files): the same head whatever folder it was
+    /// read from, and another head when retrained in place.
     /// Runs before session 14 have none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
@@ -206,9 +217,10 @@ impl CommitmentInfo {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClassifierInfo {
     pub name: String,
-    /// `linear`, `prototype` or `keyword`.
+    /// `keyword` or `prototype`; for a trained head its own kind: `linear`, `mlp` (a
+    /// hidden layer) or `mean` (an ensemble over several encoders).
     pub kind: String,
-    /// The head folder, for `linear`.
+    /// The head folder, for a trained head.
     pub head: Option<String>,
     /// What the head measured when it was trained: on dev data, or out-of-fold for a
     /// bagged head (`scores`).

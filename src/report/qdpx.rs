@@ -333,7 +333,7 @@ pub fn project(
             record
                 .encoder
                 .as_ref()
-                .map(|e| format!(" over {}", e.id))
+                .map(|e| format!(" over {}", e.ids()))
                 .unwrap_or_default(),
             record.created
         ))
