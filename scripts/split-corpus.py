@@ -109,6 +109,10 @@ def main():
             if line.strip():
                 o = json.loads(line)
                 adjudicated[o["id"]] = o["commitment"]
+    test_ids = {r["id"] for name, part in zip(names, splits) if name == "test" for r in part}
+    if set(adjudicated) != test_ids:
+        raise SystemExit("commitment_test_adjudicated.jsonl must hold exactly the test "
+                         "split's passages (after --reshuffle it no longer does)")
     for part in splits:
         for r in part:
             if r["id"] in overlay:

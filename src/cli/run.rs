@@ -260,7 +260,10 @@ fn load_side_head(
 ) -> anyhow::Result<Option<SideHead>> {
     use crate::classify::ensemble::{load_head, HeadFolder};
     let named = dir.is_some();
-    let dir = dir.map_or_else(|| project_file(default), Path::to_path_buf);
+    let dir = match dir {
+        Some(dir) => super::common::head_dir(Some(dir)),
+        None => project_file(default),
+    };
     let Some(encoder) = encoder else {
         if named {
             anyhow::bail!("{option} needs the encoder: use it with the default classifier");
