@@ -131,9 +131,9 @@ pub fn differences(old: &RunRecord, new: &RunRecord) -> Vec<String> {
         out.push("labels".into());
     }
     let encoder = |r: &RunRecord| {
-        r.encoder
-            .as_ref()
-            .map_or("none".to_string(), |e| format!("{} {}", e.ids(), e.precision))
+        r.encoder.as_ref().map_or("none".to_string(), |e| {
+            format!("{} {}", e.ids(), e.precision)
+        })
     };
     if encoder(old) != encoder(new) {
         out.push(format!("encoder ({} vs {})", encoder(old), encoder(new)));
