@@ -642,14 +642,32 @@ const BUDGET_NOUNS: [&str; 26] = [
     "revenue",
 ];
 
+/// Words between an investing verb and its sum: "invest a further £2m", "commit at
+/// least £400,000".
+const SUM_FILLERS: [&str; 12] = [
+    "a",
+    "an",
+    "further",
+    "additional",
+    "extra",
+    "another",
+    "at",
+    "least",
+    "around",
+    "about",
+    "some",
+    "over",
+];
+
 /// Verbs that put money into the work: the sum after one is a resource (the codebook's
 /// `resource` flag), not a target.
-const INVEST_VERBS: [&str; 16] = [
+const INVEST_VERBS: [&str; 17] = [
     "invest",
     "invests",
     "investing",
     "spend",
     "spends",
+    "spending",
     "commit",
     "commits",
     "committing",
@@ -806,12 +824,13 @@ fn role_of(text: &str, n: &Number, previous: Option<(Role, &Number, bool)>) -> (
         return (Role::Skip, false);
     }
     // A sum the plan puts into the work is a resource, not a target on an indicator:
-    // "we will invest £2.5m", "spend a further 2 million pounds", "commit £400,000".
-    let adding = matches!(
-        prev1,
-        "a" | "an" | "further" | "additional" | "extra" | "another"
-    );
-    let verb = if adding { prev2 } else { prev1 };
+    // "we will invest £2.5m", "spend a further 2 million pounds", "commit at least
+    // £400,000". The verb is the first word before the sum that is not a filler.
+    let verb = near
+        .iter()
+        .copied()
+        .find(|w| !SUM_FILLERS.contains(w))
+        .unwrap_or("");
     if money && INVEST_VERBS.contains(&verb) {
         return (Role::Skip, false);
     }
@@ -1689,7 +1708,11 @@ fn indicator(sentence: &str) -> String {
         let mut object = object_of(rest);
         // "We will spend £2m a year to reach 1,000 more carers": the money is what the
         // plan puts in; what it measures is the object of the verb after "to".
-        if object == "pounds" || object.starts_with('£') {
+        let invests = rest
+            .split_whitespace()
+            .take(3)
+            .any(|w| INVEST_VERBS.contains(&w));
+        if invests {
             if let Some(i) = rest.find(" to ") {
                 object = object_of(&rest[i + 4..]);
             }
@@ -2223,6 +2246,26 @@ mod tests {
     }
 
     #[test]
+    fn a_sum_put_into_the_work_is_no_target_and_a_sum_to_reach_is() {
+        for text in [
+            "We will invest £2.5m by 2026 to open three community hubs.",
+            "The ICB will invest a further £2m in social prescribing in 2025/26.",
+            "We will spend an additional 2 million pounds on warm homes by 2027.",
+            "Partners will commit at least £400,000 a year to the programme until 2028.",
+        ] {
+            assert_eq!(extract(text), vec![], "{text:?}");
+        }
+        let found = extract("We will increase investment in prevention to £5m by 2027.");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].target_value, found[0].target_date.as_str()),
+            (5_000_000.0, "2027")
+        );
+        let count = extract("We will reduce the number waiting from 5,000 to 2,000 by 2026.");
+        assert_eq!(count[0].unit, "", "a preposition is no unit: {count:?}");
+    }
+
+    #[test]
     fn indicators_name_what_is_measured_not_who_acts() {
         let cases = [
             (
@@ -2244,6 +2287,14 @@ mod tests {
             (
                 "We will reduce adult smoking prevalence from 14% to 10% by 2028.",
                 "adult smoking prevalence",
+            ),
+            (
+                "We will spend £2m a year to reach 1,000 more carers by 2027.",
+                "carers",
+            ),
+            (
+                "Partners will invest 1.5 million pounds to support 400 more families by 2026.",
+                "families",
             ),
         ];
         for (text, indicator) in cases {

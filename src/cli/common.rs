@@ -56,8 +56,11 @@ pub fn load_stack(args: &EncoderArgs, dir: Option<&Path>) -> anyhow::Result<Stac
         if let Some(chooser) = chooser {
             anyhow::bail!(
                 "{}: this head names its encoders ({}), so {chooser} cannot choose one; leave \
-                 it out (scripts/fetch-model.sh and scripts/fetch-mpnet.sh put them in models/)",
+                 it out (or unset it), and fetch the encoders into models/ \
+                 (scripts/fetch-model.sh, scripts/fetch-mpnet.sh) or name a member's folder \
+                 as \"model\" in {}",
                 dir.display(),
+                crate::classify::ensemble::ENSEMBLE_FILE,
                 crate::classify::ensemble::ENSEMBLE_FILE
             );
         }
@@ -72,8 +75,11 @@ pub fn load_stack(args: &EncoderArgs, dir: Option<&Path>) -> anyhow::Result<Stac
         };
         let encoder = BertEncoder::load(&request, &options).with_context(|| {
             format!(
-                "{}: cannot load {model_id}, the encoder of one of its members",
-                dir.display()
+                "{}: cannot load {model_id}, the encoder of one of its members (fetch it into \
+                 models/, or name its folder as \"model\" in {}; --model and PLANTHEMES_MODEL \
+                 do not apply to an ensemble)",
+                dir.display(),
+                crate::classify::ensemble::ENSEMBLE_FILE
             )
         })?;
         parts.push(encoder);

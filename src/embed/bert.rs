@@ -678,7 +678,11 @@ mod tests {
             repo: "someone/tiny-encoder".into(),
             allow_download: false,
         };
-        let location = resolve_in(&request, &hf_hub::Cache::new(tmp.path().to_path_buf()));
+        let location = resolve_in(
+            &request,
+            None,
+            &hf_hub::Cache::new(tmp.path().to_path_buf()),
+        );
         let location = location.unwrap();
         assert_eq!(location.origin, "hf cache");
         let options = EncoderOptions::new(Truncation::Truncate);

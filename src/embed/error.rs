@@ -8,7 +8,7 @@ model.safetensors";
 /// How to get the model `repo`: the opt-in larger encoder has its own script.
 fn fetch_hint(repo: &str) -> &'static str {
     if repo.ends_with("/all-mpnet-base-v2") {
-        "fetch it with `scripts/fetch-mpnet.sh` (or let a run with the hub download it)"
+        "fetch it with `scripts/fetch-mpnet.sh`"
     } else {
         FETCH_HINT
     }

@@ -60,12 +60,16 @@ pub struct ModelLocation {
 
 /// Finds the model's folder, in the order above.
 pub fn resolve_model(request: &ModelRequest) -> Result<ModelLocation, EmbedError> {
-    resolve_in(request, &hf_hub::Cache::from_env())
+    let env = std::env::var_os("PLANTHEMES_MODEL")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from);
+    resolve_in(request, env, &hf_hub::Cache::from_env())
 }
 
-/// [`resolve_model`] with the Hugging Face cache given.
+/// [`resolve_model`] with `PLANTHEMES_MODEL` and the Hugging Face cache given.
 pub(crate) fn resolve_in(
     request: &ModelRequest,
+    env: Option<PathBuf>,
     cache: &hf_hub::Cache,
 ) -> Result<ModelLocation, EmbedError> {
     let name = short_name(&request.repo);
@@ -81,8 +85,8 @@ pub(crate) fn resolve_in(
     if let Some(dir) = &request.dir {
         return named(dir.clone(), "--model");
     }
-    if let Some(dir) = std::env::var_os("PLANTHEMES_MODEL").filter(|v| !v.is_empty()) {
-        return named(PathBuf::from(dir), "PLANTHEMES_MODEL");
+    if let Some(dir) = env {
+        return named(dir, "PLANTHEMES_MODEL");
     }
 
     let mut searched = Vec::new();

@@ -28,7 +28,8 @@ impl Stack {
             if parts[..i].iter().any(|p| p.id() == part.id()) {
                 return Err(EmbedError::Unsupported(format!(
                     "{} is named twice among the encoders (from {} and {}); each must be a \
-                     different model",
+                     different model, and members that share one must name it the same way \
+                     (the same model_id, and the same model folder or none)",
                     part.id(),
                     parts[..i]
                         .iter()
@@ -114,15 +115,27 @@ impl Encoder for Stack {
         if let [one] = self.parts.as_slice() {
             return one.encode_observed(texts, progress);
         }
-        let parts = self.parts.len();
+        // Each part embeds every text in turn. Its share of the progress is its share
+        // of the work, about width² × depth (MiniLM 384² × 6 against mpnet's 768² × 12,
+        // so the bar does not run ahead through the fast part).
+        let work: Vec<f64> = self
+            .parts
+            .iter()
+            .map(|p| (p.sentence_dim() as f64).powi(2) * p.layers()[0] as f64)
+            .collect();
+        let total: f64 = work.iter().sum();
         let mut out = Encoded {
             vectors: vec![Vec::with_capacity(self.dim()); texts.len()],
             ..Encoded::default()
         };
+        let mut before = 0.0;
         for (k, part) in self.parts.iter().enumerate() {
-            // Each part embeds every text in turn, and each counts as an equal share of
-            // the progress (a slower part moves it more slowly).
-            let observed = |done: usize| progress((k * texts.len() + done) / parts);
+            let (start, share) = (before / total, work[k] / total);
+            before += work[k];
+            let observed = |done: usize| {
+                let fraction = start + share * done as f64 / texts.len().max(1) as f64;
+                progress((fraction * texts.len() as f64).floor() as usize)
+            };
             let encoded = part.encode_observed(texts, &observed)?;
             for (vector, block) in out.vectors.iter_mut().zip(encoded.vectors) {
                 vector.extend(block);
@@ -132,6 +145,7 @@ impl Encoder for Stack {
         }
         out.truncated.sort_unstable();
         out.truncated.dedup();
+        progress(texts.len());
         Ok(out)
     }
 }
@@ -144,6 +158,8 @@ mod tests {
     fn tiny_encoder(dir: &std::path::Path, seed: u64, layers: Vec<usize>) -> BertEncoder {
         tiny::TinyBert {
             seed,
+            // The second is twice as wide: four times the work per layer.
+            hidden: if seed == 2 { 64 } else { 32 },
             ..tiny::TinyBert::default()
         }
         .write(dir)
@@ -191,6 +207,17 @@ mod tests {
             assert_eq!(&vector[a[0].len()..], b[i].as_slice());
         }
         assert!(stack.variant().contains(" + "));
+        // Progress is shared by work: the narrow first part is a fifth of it, so after
+        // it 2 of 10 texts count as done (not 5); it never falls and ends at 10.
+        let ten: Vec<&str> = texts.iter().cycle().take(10).copied().collect();
+        let seen = std::sync::Mutex::new(Vec::new());
+        stack
+            .encode_observed(&ten, &|done| seen.lock().unwrap().push(done))
+            .unwrap();
+        let seen = seen.into_inner().unwrap();
+        assert_eq!(seen.first(), Some(&2), "{seen:?}");
+        assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+        assert_eq!(seen.last(), Some(&10), "{seen:?}");
         assert!(stack.block("no-such-model@0").is_none());
     }
 }

@@ -929,6 +929,24 @@ fn an_ensemble_head_scores_the_mean_of_heads_on_two_encoders() {
         "{}",
         stderr(&refused)
     );
+    let refused = planthemes(
+        tmp.path(),
+        &[
+            "eval",
+            "--data",
+            &data,
+            "--head",
+            "both",
+            "--model-id",
+            "someone/else",
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("so --model-id cannot choose one"),
+        "{}",
+        stderr(&refused)
+    );
 
     // A run records both encoders, the second under `also`.
     let round = tmp.path().join("round");
