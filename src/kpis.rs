@@ -688,9 +688,12 @@ fn role_of(text: &str, n: &Number, previous: Option<(Role, &Number, bool)>) -> (
     let first_after = after.first().map(String::as_str).unwrap_or("");
     let digits = &text[n.start..n.end];
 
-    // Phone numbers and times of day.
+    // Phone numbers and times of day; a service named by its number ("NHS 111").
     if digits.starts_with('0') && digits.len() >= 3 && !digits.starts_with("0.") {
         return (Role::Skip, true);
+    }
+    if n.unit.is_empty() && before.first().is_some_and(|w| w == "nhs") {
+        return (Role::Skip, false);
     }
     if let Some((Role::Skip, prev, true)) = previous {
         if text[prev.end..n.start].trim().is_empty() {
@@ -2260,6 +2263,11 @@ mod tests {
         assert_eq!(
             (found[0].target_value, found[0].target_date.as_str()),
             (5_000_000.0, "2027")
+        );
+        assert_eq!(
+            extract("We will expand the crisis line reached through NHS 111 by 2026.").len(),
+            0,
+            "NHS 111 is a service, not a target of 111"
         );
         let count = extract("We will reduce the number waiting from 5,000 to 2,000 by 2026.");
         assert_eq!(count[0].unit, "", "a preposition is no unit: {count:?}");
