@@ -288,7 +288,10 @@ impl LinearClassifier {
             tensors
                 .get(name)
                 .map(|t| {
+                    // Heads may be stored in f16 (the shipped mpnet member is, to stay
+                    // small); they score in f32.
                     t.flatten_all()
+                        .and_then(|t| t.to_dtype(candle_core::DType::F32))
                         .and_then(|t| t.to_vec1::<f32>())
                         .map_err(|e| read(&weights_path, e.to_string()))
                 })
