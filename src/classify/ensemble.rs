@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::linear::DevMetrics;
+use super::linear::{folder_name, DevMetrics};
 use super::{Classifier, ClassifyError, HeadError, HeadMeta, Input, LinearClassifier};
 use crate::embed::{Encoder, Stack};
 use crate::taxonomy::Taxonomy;
@@ -254,12 +254,6 @@ fn load_member(
             })?;
     let head = LinearClassifier::load(dir, taxonomy, encoder.id(), encoder.extra_layers())?;
     Ok(Box::new(OnBlock::new(head, block)))
-}
-
-fn folder_name(dir: &Path, otherwise: &str) -> String {
-    dir.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| otherwise.into())
 }
 
 /// A classifier that reads one block of each passage's vector: its own encoder's, in

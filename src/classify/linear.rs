@@ -132,6 +132,13 @@ pub enum HeadError {
     Classify(#[from] ClassifyError),
 }
 
+/// A head's name: its folder's, or `otherwise` for a path without one.
+pub(crate) fn folder_name(dir: &Path, otherwise: &str) -> String {
+    dir.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| otherwise.into())
+}
+
 /// Number of features for an encoder of dimension `dim` and `labels` labels.
 pub fn feature_len(dim: usize, labels: usize) -> usize {
     dim + labels
@@ -323,10 +330,7 @@ impl LinearClassifier {
             }
             members.push((hidden, output));
         }
-        let name = dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "linear".into());
+        let name = folder_name(dir, "linear");
         Self::new(&name, meta, members, taxonomy).map_err(|e| read(&weights_path, e.to_string()))
     }
 

@@ -556,23 +556,18 @@ fn side_head_predictions(
     loaded: Option<&Stack>,
 ) -> anyhow::Result<(String, Vec<Vec<bool>>)> {
     // The encoders already loaded serve when the head can read their vectors.
+    use crate::classify::ensemble::load_head;
     let fresh;
-    let encoder = match loaded {
-        Some(stack) if crate::classify::ensemble::load_head(head, taxonomy, stack).is_ok() => stack,
+    let (encoder, classifier) = match loaded.map(|stack| (stack, load_head(head, taxonomy, stack)))
+    {
+        Some((stack, Ok(loaded))) => (stack, loaded.classifier),
         _ => {
             fresh = load_stack(&args.encoder, Some(head))?;
-            &fresh
+            (&fresh, load_head(head, taxonomy, &fresh)?.classifier)
         }
     };
     let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
     let vectors = embed_texts_cached(encoder, args.cache.open().as_ref(), &texts, "passages")?;
-    let (classifier, _) = make_classifier(
-        Kind::Linear,
-        Some(head),
-        args.prototype_threshold,
-        taxonomy,
-        Some(encoder),
-    )?;
     let predicted = classifier.predict(&Input::zip(&texts, &vectors))?;
     Ok((classifier.name().to_string(), predicted))
 }

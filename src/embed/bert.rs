@@ -2,7 +2,8 @@
 //! on the CPU, by this crate's own forward pass, which also runs MPNet models such as
 //! all-mpnet-base-v2).
 //!
-//! This is the only file that imports `candle_transformers`. It reproduces
+//! With `cpu.rs` (which reads its BERT `Config`), this is the only code that imports
+//! `candle_transformers`. It reproduces
 //! sentence-transformers' `Transformer → Pooling → Normalize` pipeline: tokenise with
 //! the model's own `tokenizer.json`, run `BertModel`, mean-pool over real tokens,
 //! L2-normalise. Candle errors are converted to [`EmbedError`] here, with the cause

@@ -3,8 +3,8 @@
 //! [`Encoder`] is the boundary between the pipeline and any model runtime. Like
 //! text-embeddings-inference's `Backend` trait, it passes plain data only (strings in,
 //! `Vec<f32>` out), never a framework tensor, so callers, caches and classifier heads
-//! do not depend on candle. [`BertEncoder`] is the default implementation; it is the
-//! only code that touches `candle_transformers`.
+//! do not depend on candle. [`BertEncoder`] is the default implementation; it and its
+//! CPU forward pass are the only code that touches `candle_transformers`.
 
 mod batch;
 mod bert;
