@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use anyhow::Context as _;
 use clap::Args;
 
 use super::common::{embed_texts_cached, load_encoder, load_taxonomy, shown};
@@ -64,6 +65,13 @@ pub struct TrainArgs {
     /// Where to write the head (head.json, head.safetensors).
     #[arg(long, value_name = "DIR", default_value = "models/heads/default")]
     out: PathBuf,
+
+    /// Also write every pooled passage's out-of-fold scores, the ones its thresholds
+    /// were chosen on, one JSON line per passage ({"id","gold","scores"}), to read the
+    /// errors behind the out-of-fold figures. Needs `--folds` above 1. Written
+    /// atomically.
+    #[arg(long, value_name = "FILE")]
+    oof: Option<PathBuf>,
 
     /// Taxonomy file [default: corpus/taxonomy.toml].
     #[arg(long, value_name = "FILE")]
@@ -158,6 +166,11 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
             usize::from(args.folds) * 9
         );
     }
+    if args.oof.is_some() && args.folds < 2 {
+        anyhow::bail!(
+            "--oof needs out-of-fold scores, which only bagging gives: use --folds 2 or more"
+        );
+    }
     let encoder = load_encoder(&args.encoder, &args.layers.0)?;
     let keywords = KeywordClassifier::new(&taxonomy, 1)?;
 
@@ -207,10 +220,13 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
         pool.features.extend(dev_data.features);
         pool.gold.extend(dev_data.gold);
         let mut bagged = train_bagged(&pool, folds, &opts)?;
+        let pooled: Vec<&Example> = train.iter().chain(&dev).collect();
         if args.within_parent {
-            let pooled: Vec<&Example> = train.iter().chain(&dev).collect();
             (bagged.thresholds, bagged.oof_f1) =
                 thresholds_within_parent(&taxonomy, &bagged.oof, &pool.gold, &pooled);
+        }
+        if let Some(path) = &args.oof {
+            write_oof(path, &pooled, &taxonomy, &bagged.oof)?;
         }
         Fitted {
             epochs: bagged.members.iter().map(|m| m.epochs).max().unwrap_or(0),
@@ -398,4 +414,40 @@ struct Fitted {
 
 pub(crate) fn fmt_opt(x: Option<f64>) -> String {
     x.map_or_else(|| "n/a".into(), |v| format!("{v:.3}"))
+}
+
+/// One pooled passage's out-of-fold scores, for `--oof`.
+#[derive(serde::Serialize)]
+struct OofRecord<'a> {
+    id: &'a str,
+    gold: &'a [String],
+    scores: BTreeMap<&'a str, f32>,
+}
+
+/// Writes `--oof`: one line per pooled passage, in pool order.
+fn write_oof(
+    path: &std::path::Path,
+    pooled: &[&Example],
+    taxonomy: &Taxonomy,
+    oof: &[Vec<f32>],
+) -> anyhow::Result<()> {
+    let ids = taxonomy.ids();
+    let mut lines = Vec::new();
+    for (example, scores) in pooled.iter().zip(oof) {
+        let record = OofRecord {
+            id: &example.id,
+            gold: &example.labels,
+            scores: ids.iter().copied().zip(scores.iter().copied()).collect(),
+        };
+        serde_json::to_writer(&mut lines, &record)?;
+        lines.push(b'\n');
+    }
+    crate::report::write_atomic(path, |w| w.write_all(&lines))
+        .with_context(|| format!("cannot write out-of-fold scores to {}", path.display()))?;
+    eprintln!(
+        "train: wrote {} out-of-fold records to {}",
+        pooled.len(),
+        path.display()
+    );
+    Ok(())
 }

@@ -1055,3 +1055,78 @@ fn the_accurate_head_is_the_mean_of_the_default_head_and_the_mpnet_head() {
     assert_eq!(names, ["default", "prototype", "keyword", "accurate"]);
     assert_eq!(all[3], figures("accurate")[0]);
 }
+
+#[test]
+fn train_writes_the_out_of_fold_scores_its_thresholds_were_chosen_on() {
+    let (tmp, model) = tiny_model(24);
+    let out = train_head_with(tmp.path(), &model, "heads/o", "5", &["--oof", "oof.jsonl"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let meta: Value = serde_json::from_str(
+        &std::fs::read_to_string(tmp.path().join("heads/o/head.json")).unwrap(),
+    )
+    .unwrap();
+    let labels: Vec<&str> = meta["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    let records: Vec<Value> = std::fs::read_to_string(tmp.path().join("oof.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // Every pooled passage once, train then dev, with a score for every label.
+    assert_eq!(records.len(), 220);
+    let train_ids: Vec<String> = std::fs::read_to_string(tmp.path().join("train.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(records[0]["id"], train_ids[0].as_str());
+    assert_eq!(records[159]["id"], train_ids[159].as_str());
+    for r in &records {
+        assert_eq!(r["scores"].as_object().unwrap().len(), labels.len(), "{r}");
+    }
+    // Each label's out-of-fold F1 in head.json is the F1 of these scores at its threshold.
+    for (i, label) in labels.iter().enumerate() {
+        let Some(recorded) = meta["dev_metrics"]["label_f1"][label].as_f64() else {
+            continue;
+        };
+        let threshold = meta["thresholds"][i].as_f64().unwrap();
+        let (mut tp, mut fp, mut fn_) = (0.0, 0.0, 0.0);
+        for r in &records {
+            let gold = r["gold"].as_array().unwrap().iter().any(|g| g == label);
+            let hit = r["scores"][label].as_f64().unwrap() >= threshold;
+            match (gold, hit) {
+                (true, true) => tp += 1.0,
+                (false, true) => fp += 1.0,
+                (true, false) => fn_ += 1.0,
+                _ => {}
+            }
+        }
+        let f1 = 2.0 * tp / (2.0 * tp + fp + fn_);
+        assert!(
+            (f1 - recorded).abs() < 1e-3,
+            "{label}: {f1} against {recorded}"
+        );
+    }
+
+    // One head on a dev split has no out-of-fold scores: refused before any training.
+    let one = train_head_with(
+        tmp.path(),
+        &model,
+        "heads/p",
+        "5",
+        &["--folds", "1", "--oof", "oof1.jsonl"],
+    );
+    assert!(!one.status.success());
+    assert!(stderr(&one).contains("--oof needs"), "{}", stderr(&one));
+    assert!(!tmp.path().join("heads/p").exists());
+    assert!(!tmp.path().join("oof1.jsonl").exists());
+}
