@@ -343,11 +343,13 @@ fn strongest(run: &RunData, row: &CoverageRow) -> Option<Evidence> {
     })
 }
 
+/// One ICS and kind's documents: the old run's, then the new run's.
+type OldAndNew<'a> = (Vec<&'a DocumentRecord>, Vec<&'a DocumentRecord>);
+
 /// Pairs the documents of each ICS and kind: the same file first, then the same
 /// title, then what is left in order (`replaced`); the rest are `new` or `gone`.
 pub fn match_documents(old: &[DocumentRecord], new: &[DocumentRecord]) -> Vec<DocumentChange> {
-    let mut groups: BTreeMap<(String, DocKind), (Vec<&DocumentRecord>, Vec<&DocumentRecord>)> =
-        BTreeMap::new();
+    let mut groups: BTreeMap<(String, DocKind), OldAndNew<'_>> = BTreeMap::new();
     for d in old {
         groups.entry((d.ics.clone(), d.kind)).or_default().0.push(d);
     }

@@ -73,8 +73,8 @@ pub struct Member {
 /// A head folder, read but not loaded.
 #[derive(Debug, Clone)]
 pub enum HeadFolder {
-    /// `head.json` and `head.safetensors`.
-    Single(HeadMeta),
+    /// `head.json` and `head.safetensors` (boxed: the metadata is large beside a list).
+    Single(Box<HeadMeta>),
     /// `ensemble.json`: its members, in block order.
     Ensemble(Vec<Member>),
 }
@@ -84,7 +84,9 @@ impl HeadFolder {
     pub fn read(dir: &Path) -> Result<HeadFolder, HeadError> {
         let path = dir.join(ENSEMBLE_FILE);
         if !path.is_file() {
-            return Ok(HeadFolder::Single(LinearClassifier::read_meta(dir)?));
+            return Ok(HeadFolder::Single(Box::new(LinearClassifier::read_meta(
+                dir,
+            )?)));
         }
         let bad = |reason: String| HeadError::Ensemble {
             path: path.clone(),
@@ -501,7 +503,7 @@ mod tests {
 
         let refused = |name: &str, spec: &str, says: &str| {
             let err = match ensemble(&tmp.path().join(name), spec) {
-                Ok(folder) => folder.encoders().err().expect("refused").to_string(),
+                Ok(folder) => folder.encoders().expect_err("refused").to_string(),
                 Err(e) => e.to_string(),
             };
             assert!(err.contains(says), "{name}: {err}");
@@ -535,7 +537,7 @@ mod tests {
         let short = [vec![0.1, 0.2]];
         let inputs = Input::zip(&["one"], &short);
         let beyond = OnBlock::new(reads("mpnet", 0, [0.5, 0.5]), 2..5);
-        let err = beyond.score(&inputs).err().expect("too short").to_string();
+        let err = beyond.score(&inputs).expect_err("too short").to_string();
         assert!(
             err.contains("elements 2..5") && err.contains("have 2"),
             "{err}"

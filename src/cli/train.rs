@@ -396,7 +396,7 @@ fn thresholds_within_parent(
         .enumerate()
         .map(|(l, label)| {
             best_threshold_among(scores, gold, l, |i| {
-                passages[i].themes.iter().any(|t| *t == label.group)
+                passages[i].themes.contains(&label.group)
             })
         })
         .unzip()

@@ -323,9 +323,9 @@ pub fn project(
         sources.push((source, text));
     }
     x.push_str("</Sources>");
-    let _ = write!(
+    let _ = writeln!(
         x,
-        "<Description>{}</Description></Project>\n",
+        "<Description>{}</Description></Project>",
         esc(&format!(
             "Coded by planthemes {} with the {} classifier{} on {}. Each selection is one passage with one theme; its description gives the page (PDF) or section and paragraph, and the score.",
             record.version,

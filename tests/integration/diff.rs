@@ -167,7 +167,7 @@ fn diff_reports_exactly_what_changed_between_two_rounds() {
         .into_iter()
         .filter_map(|k| {
             let (b, a) = (before.get(&k) == Some(&true), after.get(&k) == Some(&true));
-            (b != a).then(|| (k, if a { "gained" } else { "lost" }))
+            (b != a).then_some((k, if a { "gained" } else { "lost" }))
         })
         .collect();
     let edited = [

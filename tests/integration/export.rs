@@ -552,8 +552,7 @@ fn corrections_from_a_reviewed_workbook_and_project_come_back() {
     let before = coverage(&run);
     let machine = passages(&run);
     let plan = plan_review(&run);
-    let script = format!(
-        r#"
+    let script = r#"
 import openpyxl, json, sys
 plan = json.loads(sys.argv[2])
 book = openpyxl.load_workbook(sys.argv[1] + "/evidence.xlsx")
@@ -566,14 +565,13 @@ for r in range(2, sheet.max_row + 1):
 r = sheet.max_row + 1
 sheet.cell(r, p).value, sheet.cell(r, add).value = plan["added"]
 book.save(sys.argv[3])
-"#
-    );
+"#;
     let reviewed = run.with_extension("reviewed.xlsx");
     let plan_json = serde_json::json!({"rejected": plan.rejected, "added": plan.added}).to_string();
     let out = Command::new(&python)
         .args([
             "-c",
-            &script,
+            script,
             run.to_str().unwrap(),
             &plan_json,
             reviewed.to_str().unwrap(),
