@@ -67,9 +67,10 @@ pub struct TrainArgs {
     out: PathBuf,
 
     /// Also write every pooled passage's out-of-fold scores, the ones its thresholds
-    /// were chosen on, one JSON line per passage ({"id","gold","scores"}), to read the
-    /// errors behind the out-of-fold figures. Needs `--folds` above 1. Written
-    /// atomically.
+    /// were chosen on, one JSON line per passage ({"id","split","gold","scores"}, and
+    /// "themes" with `--within-parent`, where each label is judged only on passages
+    /// carrying its parent), to read the errors behind the out-of-fold figures. Needs
+    /// `--folds` above 1. Written atomically, after the head.
     #[arg(long, value_name = "FILE")]
     oof: Option<PathBuf>,
 
@@ -166,10 +167,22 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
             usize::from(args.folds) * 9
         );
     }
-    if args.oof.is_some() && args.folds < 2 {
-        anyhow::bail!(
-            "--oof needs out-of-fold scores, which only bagging gives: use --folds 2 or more"
-        );
+    if let Some(path) = &args.oof {
+        if args.folds < 2 {
+            anyhow::bail!(
+                "--oof needs out-of-fold scores, which only bagging gives: use --folds 2 or more"
+            );
+        }
+        // Checked now, not after minutes of training.
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if !dir.is_dir() {
+                anyhow::bail!(
+                    "cannot write out-of-fold scores to {}: {} is not a folder",
+                    path.display(),
+                    dir.display()
+                );
+            }
+        }
     }
     let encoder = load_encoder(&args.encoder, &args.layers.0)?;
     let keywords = KeywordClassifier::new(&taxonomy, 1)?;
@@ -220,13 +233,10 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
         pool.features.extend(dev_data.features);
         pool.gold.extend(dev_data.gold);
         let mut bagged = train_bagged(&pool, folds, &opts)?;
-        let pooled: Vec<&Example> = train.iter().chain(&dev).collect();
         if args.within_parent {
+            let pooled: Vec<&Example> = train.iter().chain(&dev).collect();
             (bagged.thresholds, bagged.oof_f1) =
                 thresholds_within_parent(&taxonomy, &bagged.oof, &pool.gold, &pooled);
-        }
-        if let Some(path) = &args.oof {
-            write_oof(path, &pooled, &taxonomy, &bagged.oof)?;
         }
         Fitted {
             epochs: bagged.members.iter().map(|m| m.epochs).max().unwrap_or(0),
@@ -237,6 +247,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
                 .collect(),
             thresholds: bagged.thresholds,
             f1: bagged.oof_f1,
+            oof: Some(bagged.oof),
         }
     } else {
         let mut one = train_linear(&train_data, &dev_data, &opts)?;
@@ -251,6 +262,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
             members: vec![(one.hidden, one.output)],
             thresholds: one.thresholds,
             f1: one.dev_f1,
+            oof: None,
         }
     };
     let took = started.elapsed();
@@ -302,6 +314,10 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
     };
     let head = LinearClassifier::new("linear", meta, fitted.members, &taxonomy)?;
     head.save(&args.out)?;
+    if let (Some(path), Some(oof)) = (&args.oof, &fitted.oof) {
+        let splits = [("train", &train), ("dev", &dev)];
+        write_oof(path, &splits, args.within_parent, &taxonomy, oof)?;
+    }
 
     let m = &head.meta().dev_metrics;
     let on = if folds > 1 { "out-of-fold" } else { "dev" };
@@ -410,6 +426,8 @@ struct Fitted {
     f1: Vec<Option<f64>>,
     /// Most epochs any member kept.
     epochs: usize,
+    /// Each pooled passage's out-of-fold scores (bagging only), for `--oof`.
+    oof: Option<Vec<Vec<f32>>>,
 }
 
 pub(crate) fn fmt_opt(x: Option<f64>) -> String {
@@ -420,23 +438,34 @@ pub(crate) fn fmt_opt(x: Option<f64>) -> String {
 #[derive(serde::Serialize)]
 struct OofRecord<'a> {
     id: &'a str,
+    split: &'a str,
     gold: &'a [String],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    themes: &'a [String],
     scores: BTreeMap<&'a str, f32>,
 }
 
-/// Writes `--oof`: one line per pooled passage, in pool order.
+/// Writes `--oof`: one line per pooled passage, in pool order (train, then dev).
 fn write_oof(
     path: &std::path::Path,
-    pooled: &[&Example],
+    splits: &[(&str, &Vec<Example>)],
+    within_parent: bool,
     taxonomy: &Taxonomy,
     oof: &[Vec<f32>],
 ) -> anyhow::Result<()> {
     let ids = taxonomy.ids();
+    let pooled = splits
+        .iter()
+        .flat_map(|(split, examples)| examples.iter().map(move |e| (*split, e)));
     let mut lines = Vec::new();
-    for (example, scores) in pooled.iter().zip(oof) {
+    let mut written = 0;
+    for ((split, example), scores) in pooled.zip(oof) {
+        written += 1;
         let record = OofRecord {
             id: &example.id,
+            split,
             gold: &example.labels,
+            themes: if within_parent { &example.themes } else { &[] },
             scores: ids.iter().copied().zip(scores.iter().copied()).collect(),
         };
         serde_json::to_writer(&mut lines, &record)?;
@@ -445,8 +474,7 @@ fn write_oof(
     crate::report::write_atomic(path, |w| w.write_all(&lines))
         .with_context(|| format!("cannot write out-of-fold scores to {}", path.display()))?;
     eprintln!(
-        "train: wrote {} out-of-fold records to {}",
-        pooled.len(),
+        "train: wrote {written} out-of-fold records to {}",
         path.display()
     );
     Ok(())

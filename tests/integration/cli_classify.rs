@@ -1076,28 +1076,37 @@ fn train_writes_the_out_of_fold_scores_its_thresholds_were_chosen_on() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    // Every pooled passage once, train then dev, with a score for every label.
-    assert_eq!(records.len(), 220);
-    let train_ids: Vec<String> = std::fs::read_to_string(tmp.path().join("train.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<Value>(l).unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
+    // Every pooled passage once, train then dev, with its gold labels and a score for
+    // every label.
+    let lines = |name: &str| -> Vec<Value> {
+        std::fs::read_to_string(tmp.path().join(name))
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let pooled: Vec<(&str, Value)> = lines("train.jsonl")
+        .into_iter()
+        .map(|p| ("train", p))
+        .chain(lines("dev.jsonl").into_iter().map(|p| ("dev", p)))
         .collect();
-    assert_eq!(records[0]["id"], train_ids[0].as_str());
-    assert_eq!(records[159]["id"], train_ids[159].as_str());
+    assert_eq!(records.len(), 220);
+    for (r, (split, passage)) in records.iter().zip(&pooled) {
+        assert_eq!(r["id"], passage["id"], "{r}");
+        assert_eq!(r["split"], *split, "{r}");
+        assert_eq!(r["gold"], passage["labels"], "{r}");
+        assert!(r.get("themes").is_none(), "{r}");
+    }
     for r in &records {
         assert_eq!(r["scores"].as_object().unwrap().len(), labels.len(), "{r}");
     }
     // Each label's out-of-fold F1 in head.json is the F1 of these scores at its threshold.
+    let mut compared = 0;
     for (i, label) in labels.iter().enumerate() {
         let Some(recorded) = meta["dev_metrics"]["label_f1"][label].as_f64() else {
             continue;
         };
+        compared += 1;
         let threshold = meta["thresholds"][i].as_f64().unwrap();
         let (mut tp, mut fp, mut fn_) = (0.0, 0.0, 0.0);
         for r in &records {
@@ -1129,4 +1138,21 @@ fn train_writes_the_out_of_fold_scores_its_thresholds_were_chosen_on() {
     assert!(stderr(&one).contains("--oof needs"), "{}", stderr(&one));
     assert!(!tmp.path().join("heads/p").exists());
     assert!(!tmp.path().join("oof1.jsonl").exists());
+
+    // A folder that is not there is refused before any training, naming the file.
+    let nowhere = train_head_with(
+        tmp.path(),
+        &model,
+        "heads/q",
+        "5",
+        &["--oof", "no/such/folder/oof.jsonl"],
+    );
+    assert!(!nowhere.status.success());
+    assert!(
+        stderr(&nowhere).contains("no/such/folder/oof.jsonl")
+            && stderr(&nowhere).contains("is not a folder"),
+        "{}",
+        stderr(&nowhere)
+    );
+    assert!(!tmp.path().join("heads/q").exists());
 }
