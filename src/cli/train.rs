@@ -315,7 +315,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
     let head = LinearClassifier::new("linear", meta, fitted.members, &taxonomy)?;
     head.save(&args.out)?;
     if let (Some(path), Some(oof)) = (&args.oof, &fitted.oof) {
-        let splits = [("train", &train), ("dev", &dev)];
+        let splits = [("train", train.as_slice()), ("dev", dev.as_slice())];
         write_oof(path, &splits, args.within_parent, &taxonomy, oof)?;
     }
 
@@ -448,7 +448,7 @@ struct OofRecord<'a> {
 /// Writes `--oof`: one line per pooled passage, in pool order (train, then dev).
 fn write_oof(
     path: &std::path::Path,
-    splits: &[(&str, &Vec<Example>)],
+    splits: &[(&str, &[Example])],
     within_parent: bool,
     taxonomy: &Taxonomy,
     oof: &[Vec<f32>],

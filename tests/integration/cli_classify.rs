@@ -1125,6 +1125,10 @@ fn train_writes_the_out_of_fold_scores_its_thresholds_were_chosen_on() {
             "{label}: {f1} against {recorded}"
         );
     }
+    assert!(
+        compared >= 8,
+        "only {compared} labels have an out-of-fold F1"
+    );
 
     // One head on a dev split has no out-of-fold scores: refused before any training.
     let one = train_head_with(
