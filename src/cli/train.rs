@@ -316,7 +316,7 @@ pub fn run(args: &TrainArgs) -> anyhow::Result<ExitCode> {
     head.save(&args.out)?;
     if let (Some(path), Some(oof)) = (&args.oof, &fitted.oof) {
         let splits = [("train", train.as_slice()), ("dev", dev.as_slice())];
-        write_oof(path, &splits, args.within_parent, &taxonomy, oof)?;
+        write_oof(path, &splits, args.within_parent, &ids, oof)?;
     }
 
     let m = &head.meta().dev_metrics;
@@ -450,23 +450,24 @@ fn write_oof(
     path: &std::path::Path,
     splits: &[(&str, &[Example])],
     within_parent: bool,
-    taxonomy: &Taxonomy,
+    labels: &[String],
     oof: &[Vec<f32>],
 ) -> anyhow::Result<()> {
-    let ids = taxonomy.ids();
     let pooled = splits
         .iter()
         .flat_map(|(split, examples)| examples.iter().map(move |e| (*split, e)));
     let mut lines = Vec::new();
-    let mut written = 0;
     for ((split, example), scores) in pooled.zip(oof) {
-        written += 1;
         let record = OofRecord {
             id: &example.id,
             split,
             gold: &example.labels,
             themes: if within_parent { &example.themes } else { &[] },
-            scores: ids.iter().copied().zip(scores.iter().copied()).collect(),
+            scores: labels
+                .iter()
+                .map(String::as_str)
+                .zip(scores.iter().copied())
+                .collect(),
         };
         serde_json::to_writer(&mut lines, &record)?;
         lines.push(b'\n');
@@ -474,7 +475,8 @@ fn write_oof(
     crate::report::write_atomic(path, |w| w.write_all(&lines))
         .with_context(|| format!("cannot write out-of-fold scores to {}", path.display()))?;
     eprintln!(
-        "train: wrote {written} out-of-fold records to {}",
+        "train: wrote {} out-of-fold records to {}",
+        oof.len(),
         path.display()
     );
     Ok(())
