@@ -1071,13 +1071,6 @@ fn train_writes_the_out_of_fold_scores_its_thresholds_were_chosen_on() {
         .iter()
         .map(|l| l.as_str().unwrap())
         .collect();
-    let records: Vec<Value> = std::fs::read_to_string(tmp.path().join("oof.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    // Every pooled passage once, train then dev, with its gold labels and a score for
-    // every label.
     let lines = |name: &str| -> Vec<Value> {
         std::fs::read_to_string(tmp.path().join(name))
             .unwrap()
@@ -1085,6 +1078,9 @@ fn train_writes_the_out_of_fold_scores_its_thresholds_were_chosen_on() {
             .map(|l| serde_json::from_str(l).unwrap())
             .collect()
     };
+    let records = lines("oof.jsonl");
+    // Every pooled passage once, train then dev, with its gold labels and a score for
+    // every label.
     let pooled: Vec<(&str, Value)> = lines("train.jsonl")
         .into_iter()
         .map(|p| ("train", p))
