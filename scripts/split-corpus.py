@@ -17,7 +17,10 @@ corpus/labelled/recode/: commitment_facets.jsonl for train and dev (session 11, 
 working from the codebook alone) and commitment_facets_test.jsonl for test (session
 10). They replace whatever flags a raw batch's writer gave. The test split's flags
 then come from commitment_test_adjudicated.jsonl (session 16: a second blind coder,
-commitment_test_second.jsonl, and an adjudicator where the two differed).
+commitment_test_second.jsonl, and an adjudicator where the two differed). Last, in train
+and dev, commitment_s18_a.jsonl and commitment_s18_b.jsonl (session 18: two more blind
+coders on the passages where the head and the flags disagreed): a flag changes only where
+both of them agree against it.
 
 Usage: scripts/split-corpus.py [--seed N] [--dev 0.15] [--test 0.15] [--reshuffle]
 """
@@ -30,6 +33,7 @@ from collections import Counter
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LABELLED = os.path.join(ROOT, "corpus", "labelled")
+FLAGS = ["aim", "action", "resource", "target"]
 
 
 def main():
@@ -109,6 +113,8 @@ def main():
             if line.strip():
                 o = json.loads(line)
                 adjudicated[o["id"]] = o["commitment"]
+    second, third = (read_flags(os.path.join(LABELLED, "recode", f"commitment_s18_{c}.jsonl"))
+                     for c in "ab")
     test_ids = {r["id"] for name, part in zip(names, splits) if name == "test" for r in part}
     if set(adjudicated) != test_ids:
         raise SystemExit("commitment_test_adjudicated.jsonl must hold exactly the test "
@@ -120,6 +126,9 @@ def main():
                 r["facets"] = overlay[r["id"]]["facets"]
             if r["id"] in adjudicated:
                 r["commitment"] = adjudicated[r["id"]]
+            elif r["id"] in second and r["id"] in third:
+                r["commitment"] = majority_of_three(r["commitment"], second[r["id"]],
+                                                    third[r["id"]])
     for name, part in zip(names, splits):
         part.sort(key=lambda r: r["id"])
         with open(os.path.join(LABELLED, f"{name}.jsonl"), "w", encoding="utf-8") as f:
@@ -128,6 +137,17 @@ def main():
         counts = Counter(l for r in part for l in r["labels"])
         print(f"{name}: {len(part)} passages; rarest label {min(counts.values())} "
               f"({min(counts, key=counts.get)})")
+
+
+def read_flags(path):
+    with open(path, encoding="utf-8") as f:
+        return {o["id"]: set(o["commitment"]) for o in (json.loads(l) for l in f if l.strip())}
+
+
+def majority_of_three(flags, second, third):
+    """Each flag as the majority of three codings: the later two decide when they agree."""
+    return [f for f in FLAGS
+            if ((f in second) if (f in second) == (f in third) else (f in flags))]
 
 
 if __name__ == "__main__":
