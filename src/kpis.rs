@@ -144,15 +144,14 @@ fn clauses(text: &str) -> Vec<Clause> {
         }
         if !line.contains('|') {
             header = None;
-            if BULLET_LINE.is_match(line) {
-                out.extend(text_clauses(line, lead.as_deref()));
+            if let Some(marker) = BULLET_LINE.find(line) {
+                out.extend(text_clauses(
+                    line[marker.end()..].trim_start(),
+                    lead.as_deref(),
+                ));
             } else {
                 out.extend(text_clauses(line, None));
-                // A lead-in ends in a colon, or is a heading with no full stop.
-                lead = (line.ends_with(':') || !line.ends_with('.'))
-                    .then(|| LEAD_IN.captures(line))
-                    .flatten()
-                    .map(|c| c[1].to_string());
+                lead = carried_lead(line);
             }
             continue;
         }
@@ -228,9 +227,10 @@ fn text_clauses(line: &str, inherited: Option<&str>) -> Vec<Clause> {
 static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)^(?:
-            (?:19|20)\d{2}(?:/\d{2})?\s+(?:target|ambition|plan|trajectory|goal)s?
+            (?:19|20)\d{2}(?:/\d{2})?\s+(?:target|ambition|plan|trajectory|goal)s?\s*:\s*\S
           | (?:target|ambition|trajectory|goal)s?\s+(?:for\s+)?(?:(?:winter|summer|spring|autumn|end\s+of)\s+)?(?:19|20)\d{2}(?:/\d{2})?
-        )\s*:\s*\S",
+            \s*:\s*(?:at\s+least\s+|no\s+more\s+than\s+|below\s+|under\s+|above\s+)?£?\d
+        )",
     )
     .expect("labelled pattern")
 });
@@ -262,6 +262,22 @@ static LEAD_IN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b((?:by|in|during)\s+(?:the\s+end\s+of\s+)?(?:[a-z]+\s+)?(?:19|20)\d{2}(?:/\d{2})?)\b[^.]*(?:will|:|$)")
         .expect("lead-in pattern")
 });
+
+/// The date a line gives the bullet lines under it: a lead-in that ends in a colon or
+/// is a heading with no full stop, and looks ahead ("By 2027/28 we will:", "What we
+/// will achieve in 2026"), not back ("In 2023/24 we:").
+fn carried_lead(line: &str) -> Option<String> {
+    if line.ends_with('.') {
+        return None;
+    }
+    let date = LEAD_IN.captures(line)?[1].to_string();
+    let ahead = date.to_ascii_lowercase().starts_with("by")
+        || has_any(
+            &words(line),
+            &["will", "shall", "aim", "ambition", "target", "plan"],
+        );
+    ahead.then_some(date)
+}
 
 /// A line that is one bullet of a list.
 static BULLET_LINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -490,14 +506,14 @@ static WORD_SHARE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("word share pattern")
 });
 
-fn word_value(word: &str) -> f64 {
+fn word_value(word: &str) -> Option<f64> {
     let words = [
         "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     ];
     words
         .iter()
         .position(|w| *w == word)
-        .map_or(0.0, |i| i as f64 + 1.0)
+        .map(|i| i as f64 + 1.0)
 }
 
 /// The shares written in words in `text`, as percentages.
@@ -505,17 +521,21 @@ fn word_shares(text: &str) -> Vec<Number> {
     let mut out = Vec::new();
     for c in WORD_SHARE.captures_iter(text) {
         let whole = c.get(0).expect("match");
-        if text[..whole.start()]
-            .to_ascii_lowercase()
-            .trim_end()
-            .ends_with(" by")
+        if words_before(text, whole.start(), 1)
+            .first()
+            .is_some_and(|w| w == "by")
         {
             continue;
         }
         let value = match (c.name("a"), c.name("b"), c.name("share")) {
             (Some(a), Some(b), _) => {
-                100.0 * word_value(&a.as_str().to_ascii_lowercase())
-                    / word_value(&b.as_str().to_ascii_lowercase())
+                let (Some(a), Some(b)) = (
+                    word_value(&a.as_str().to_ascii_lowercase()),
+                    word_value(&b.as_str().to_ascii_lowercase()),
+                ) else {
+                    continue;
+                };
+                100.0 * a / b
             }
             (_, _, Some(share)) => {
                 let share = share.as_str().to_ascii_lowercase();
@@ -523,10 +543,9 @@ fn word_shares(text: &str) -> Vec<Number> {
                 match share.as_slice() {
                     ["half"] => 50.0,
                     [n, part] => {
-                        let count = if matches!(*n, "a") {
-                            1.0
-                        } else {
-                            word_value(n)
+                        let Some(count) = (if *n == "a" { Some(1.0) } else { word_value(n) })
+                        else {
+                            continue;
                         };
                         let whole = match part.trim_end_matches('s') {
                             "third" => 3.0,
@@ -871,13 +890,16 @@ fn role_of(text: &str, n: &Number, previous: Option<(Role, &Number, bool)>) -> (
     }
     // Ranges and alternatives continue a skipped number: "aged 18 to 25", "stage 1 or 2".
     // Not a rate's denominator: in "from 17.9 per 1,000 to 13 per 1,000" the 13 is the
-    // value to reach.
+    // value to reach; nor a share after an identifier: "Year 6 to 20%".
     if let Some((Role::Skip, prev, _)) = previous {
         let between = text[prev.end..n.start].trim().to_ascii_lowercase();
         let denominator = words_before(text, prev.start, 1)
             .first()
             .is_some_and(|w| w == "per");
-        if !denominator && matches!(between.as_str(), "to" | "or" | "and" | "–" | "-") {
+        if !denominator
+            && (n.unit.is_empty() || n.unit == prev.unit)
+            && matches!(between.as_str(), "to" | "or" | "and" | "–" | "-")
+        {
             return (Role::Skip, false);
         }
     }
@@ -1152,9 +1174,10 @@ const PARTICIPLES: [&str; 10] = [
 fn reports_national(sentence: &str) -> bool {
     let lower = sentence.to_ascii_lowercase();
     let words = words(sentence);
-    // A bullet that starts with a verb adopts it: "Halve smoking … and reach the
+    // A clause that starts with a verb adopts it: "Halve smoking … and reach the
     // national smokefree ambition of 5%".
-    let adopts = first_verb(&words).is_some_and(|w| IMPERATIVES.contains(&w));
+    let adopts =
+        first_verb(&words).is_some_and(|w| IMPERATIVES.contains(&w) && !w.ends_with("ing"));
     NATIONAL_SUBJECT.is_match(&lower)
         && !has_any(&words, &FIRST_PERSON)
         && !adopts
@@ -1168,7 +1191,7 @@ static FOLLOW_ON: LazyLock<Regex> = LazyLock::new(|| {
 /// Who sets a national ambition: a clause naming one, with no "we" or "our", reports
 /// it rather than adopting it.
 static NATIONAL_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:national\s+(?:[\p{L}-]+\s+)?(?:ambition|target|standard|objective|priorit\w*|aim|goal|expectation|requirement)s?|government(?:'s|’s)?|nhs\s+england(?:'s|’s)?|planning\s+guidance|long\s+term\s+plan|nationally)\b")
+    Regex::new(r"\b(?:national\s+(?:smoke-?free\s+)?(?:ambition|target|standard|objective|priorit\w*|aim|goal|expectation|requirement)s?|government(?:'s|’s)?|nhs\s+england(?:'s|’s)?|planning\s+guidance|long\s+term\s+plan|nationally)\b")
         .expect("national pattern")
 });
 
@@ -1182,7 +1205,8 @@ fn words(text: &str) -> Vec<String> {
 
 fn is_past(words: &[String]) -> bool {
     // In a clause that commits, a participle ("the share spent on", "a care plan
-    // recorded") is not a report; only a verb that says a target was met is.
+    // recorded") is not a report; only a verb that says a target was met is, or "had"
+    // before a participle ("had fallen to 24%"). "averaged" and "aimed to" always are.
     let commits = has_any(
         words,
         &[
@@ -1199,16 +1223,15 @@ fn is_past(words: &[String]) -> bool {
             "aims",
         ],
     );
-    if has_any(
-        words,
-        &[
-            "previous", "former", "achieved", "exceeded", "aimed", "averaged",
-        ],
-    ) {
+    if has_any(words, &["previous", "former", "achieved", "exceeded"]) {
         return true;
     }
+    // "our 2019 plan aimed to cut…", not "a programme aimed at".
+    let aimed = |i: usize| words.get(i + 1).is_some_and(|n| n != "at");
     let past = |i: usize, w: &str| {
-        if commits {
+        if w == "averaged" || w == "aimed" && aimed(i) {
+            true
+        } else if commits {
             matches!(w, "met" | "achieved" | "exceeded" | "rose" | "fell")
                 // "had fallen from 29% to 24%, exceeding that goal"
                 || w == "had" && words.get(i + 1).is_some_and(|n| PARTICIPLES.contains(&n.as_str()))
@@ -1266,6 +1289,7 @@ fn sentence_targets(sentence: &str) -> Vec<Target> {
     .iter()
     .any(|w| contains_word(&lower, w))
         || PROJECTION.is_match(&lower)
+        || CONDITIONAL.is_match(&lower) && !has_any(&all_words, &["will", "shall"])
     {
         return Vec::new();
     }
@@ -1329,6 +1353,11 @@ fn sentence_targets(sentence: &str) -> Vec<Target> {
                 && !gap.contains(" by ")
                 && !gap.contains(" to ")
         });
+        // A year of the last century is a baseline or history ("homes built before
+        // 1919"), never the date of a target.
+        if d.value.starts_with("19") {
+            continue;
+        }
         if a1 == "onwards" {
             strong = true;
             anchors.push((d.start, Anchor::Date(di)));
@@ -2123,6 +2152,7 @@ fn word_targets(
         // "we will have no out-of-area placements by April 2025", not "there will be no
         // change to eligibility in 2025".
         if m.name("none")
+            .or(m.name("zeroed"))
             .is_some_and(|n| NOT_ZEROED.contains(&n.as_str()))
         {
             continue;
@@ -2154,7 +2184,15 @@ fn word_targets(
 }
 
 /// Words after "have no" or "be no" that are not something counted down to zero.
-const NOT_ZEROED: [&str; 16] = [
+const NOT_ZEROED: [&str; 24] = [
+    "reduction",
+    "increase",
+    "cuts",
+    "cost",
+    "less",
+    "worse",
+    "option",
+    "tolerance",
     "change",
     "changes",
     "charge",
@@ -2193,8 +2231,15 @@ static MEANS: LazyLock<Regex> = LazyLock::new(|| {
 /// A forecast, not a commitment: "if current trends continue", "is expected to
 /// double", "is set to rise", "modelling suggests the list would reach 6,500".
 static PROJECTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:if\s+(?:current\s+)?trends|on\s+current\s+trends|if\s+nothing\s+changes|without\s+(?:further\s+)?(?:action|change)|(?:is|are)\s+(?:expected|set|likely|estimated)\s+(?:almost\s+)?to|(?:modelling|model|analysis|estimates?)\s+(?:suggests?|shows?|indicates?)|would\s+(?:reach|rise|grow|fall|need|require|increase)|will\s+be\s+(?:aged\s+)?(?:over|under)\s+\d+)\b")
+    Regex::new(r"\b(?:if\s+(?:current\s+)?trends|on\s+current\s+trends|if\s+nothing\s+changes|without\s+(?:further\s+)?(?:action|change)|(?:is|are)\s+(?:expected|set|likely|estimated)\s+(?:almost\s+)?to|(?:modelling|model|analysis|estimates?)\s+(?:suggests?|shows?|indicates?)|will\s+be\s+(?:aged\s+)?over\s+\d+(?:\s+years?\b|\s*[.,;]|\s*$))")
         .expect("projection pattern")
+});
+
+/// What would happen, a forecast unless the clause also commits: "the list would
+/// reach 6,500 by 2026", not "we will raise uptake to 75%, which would reach …".
+static CONDITIONAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\bwould\s+(?:reach|rise|grow|fall|need|require|increase)\b")
+        .expect("conditional pattern")
 });
 
 static FRACTION: LazyLock<Regex> = LazyLock::new(|| {
@@ -2209,8 +2254,8 @@ static ZERO: LazyLock<Regex> = LazyLock::new(|| {
         r"(?x)\b(?:
             (?:eliminate|eliminating|end|ending)\s+(?:all\s+|new\s+|the\s+)?(?P<noun>[\p{L}-]+)
           | to\s+zero
-          | (?:have|be)\s+no\s+(?P<none>[\p{L}-]+)
-          | (?:send|have|produce|reach)\s+zero\s+(?P<zeroed>[\p{L}-]+)
+          | (?:will|shall|to)\s+(?:have|be)\s+no\s+(?P<none>[\p{L}-]+)
+          | (?:will|shall|to)\s+(?:send|have|produce|reach)\s+zero\s+(?P<zeroed>[\p{L}-]+)
           | (?:deficit|gap|waiting\s+list)\s+of\s+zero\b
           | no\s+deficit
           | close\s+(?:the\s+)?[\p{L}'’\s]*?(?:deficit|gap)
@@ -2236,9 +2281,12 @@ fn table_row(cells: &[String], header: Option<&[String]>) -> Vec<Target> {
         label: String,
         value: Option<(f64, String)>,
     }
-    // A header with more cells than its rows carries a title in front ("Delivery
-    // milestones | Measure | Baseline | 2024/25"): its last cells are over the row's.
-    let offset = header.map_or(0, |h| h.len().saturating_sub(cells.len()));
+    // A header with one cell more than its rows, and no date in its second, carries a
+    // title in front ("Delivery milestones | Measure | Baseline | 2024/25").
+    let offset = match header {
+        Some(h) if h.len() == cells.len() + 1 && dates(&h[1]).is_empty() => 1,
+        _ => 0,
+    };
     let mut parsed = Vec::new();
     for (i, cell) in cells.iter().enumerate().skip(1) {
         let above = header
@@ -2543,11 +2591,48 @@ mod tests {
             "Several plans repeated the national smokefree ambition of 5% by 2030.",
             "Our 2019 plan aimed to cut decay by 10% by 2023.",
             "All 94 practices will move to cloud telephony by December 2025.",
-            "One in five homes in the county was built before 1919.",
+            "In 2023/24 we:\n- cut smoking prevalence to 12.1%",
+            "We currently have no stroke unit, so by 2026 we will open one.",
+            "There will be no reduction in community beds in 2025/26.",
+            "Target for 2025/26: reduce smoking from 14% to 10%.",
             "Recommendation 3: that the board approves the plan by March 2026.",
         ] {
             assert!(found(text).is_empty(), "{text}: {:?}", found(text));
         }
+        // What looks like context but is not: a numbered list's own numbers, a share
+        // "under" a value, a commitment with a "would", "aimed at", an old year as
+        // history, a header whose last cell has no value under it.
+        assert_eq!(
+            found("By 2027/28 we will:\n1. Reduce smoking to 12%\n2. Cut waits to 6 weeks"),
+            [pair(12.0, "2027/28"), pair(6.0, "2027/28")]
+        );
+        for (text, value, date) in [
+            (
+                "By 2026/27 the share of adults who smoke will be under 10%.",
+                10.0,
+                "2026/27",
+            ),
+            (
+                "A programme aimed at cutting obesity in Year 6 to 20% by 2028.",
+                20.0,
+                "2028",
+            ),
+            (
+                "By 2030 we will insulate 5,000 homes built before 1919.",
+                5000.0,
+                "2030",
+            ),
+            (
+                "Indicator | 2023/24 actual | 2025/26 target | Notes\nSmoking | 14% | 12%",
+                12.0,
+                "2025/26",
+            ),
+        ] {
+            assert_eq!(found(text), [pair(value, date)], "{text}");
+        }
+        // A "would" beside a commitment is no forecast.
+        let text = "We will raise uptake to 75% by 2026, which would reach 12,000 more people.";
+        assert!(found(text).contains(&pair(75.0, "2026")), "{text}");
         // "having fallen to" tells the past; the value to reach stays.
         assert_eq!(
             found("We will restore the rate to 66.7% by March 2026, having fallen to 61.2%."),
