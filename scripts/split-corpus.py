@@ -19,8 +19,8 @@ working from the codebook alone) and commitment_facets_test.jsonl for test (sess
 then come from commitment_test_adjudicated.jsonl (session 16: a second blind coder,
 commitment_test_second.jsonl, and an adjudicator where the two differed). Last, in train
 and dev, commitment_s18_a.jsonl and commitment_s18_b.jsonl (session 18: two more blind
-coders on the passages where the head and the flags disagreed): a flag changes only where
-both of them agree against it.
+codings, sides a and b, of the passages where the head and the flags disagreed and of
+200 random controls): a flag changes only where both sides agree against it.
 
 Usage: scripts/split-corpus.py [--seed N] [--dev 0.15] [--test 0.15] [--reshuffle]
 """

@@ -516,6 +516,32 @@ fn word_value(word: &str) -> Option<f64> {
         .map(|i| i as f64 + 1.0)
 }
 
+/// A share written in words as a percentage, to one decimal: "half" 50, "a third"
+/// 33.3, "three quarters" 75, "two fifths" 40, "a tenth" 10.
+fn share_in_words(phrase: &str) -> Option<f64> {
+    let phrase = phrase.to_ascii_lowercase();
+    let value = match phrase.split_whitespace().collect::<Vec<_>>().as_slice() {
+        ["half"] => 50.0,
+        [count, part] => {
+            let count = if *count == "a" {
+                1.0
+            } else {
+                word_value(count)?
+            };
+            let whole = match part.trim_end_matches('s') {
+                "third" => 3.0,
+                "quarter" => 4.0,
+                "fifth" => 5.0,
+                "tenth" => 10.0,
+                _ => return None,
+            };
+            100.0 * count / whole
+        }
+        _ => return None,
+    };
+    Some((value * 10.0).round() / 10.0)
+}
+
 /// The shares written in words in `text`, as percentages.
 fn word_shares(text: &str) -> Vec<Number> {
     let mut out = Vec::new();
@@ -537,26 +563,10 @@ fn word_shares(text: &str) -> Vec<Number> {
                 };
                 100.0 * a / b
             }
-            (_, _, Some(share)) => {
-                let share = share.as_str().to_ascii_lowercase();
-                let share: Vec<&str> = share.split_whitespace().collect();
-                match share.as_slice() {
-                    ["half"] => 50.0,
-                    [n, part] => {
-                        let Some(count) = (if *n == "a" { Some(1.0) } else { word_value(n) })
-                        else {
-                            continue;
-                        };
-                        let whole = match part.trim_end_matches('s') {
-                            "third" => 3.0,
-                            "quarter" => 4.0,
-                            _ => 5.0,
-                        };
-                        100.0 * count / whole
-                    }
-                    _ => continue,
-                }
-            }
+            (_, _, Some(share)) => match share_in_words(share.as_str()) {
+                Some(value) => value,
+                None => continue,
+            },
             _ => continue,
         };
         // The end of the share itself, before "of": "three quarters" of cancers.
@@ -2105,15 +2115,10 @@ fn word_targets(
             }
         }
     };
-    if let Some(m) = FRACTION.captures(lower) {
-        let value = match &m[1] {
-            "half" => 50.0,
-            "a third" | "one third" => 33.3,
-            "two thirds" => 66.7,
-            "a quarter" | "one quarter" => 25.0,
-            "a fifth" | "one fifth" => 20.0,
-            _ => 10.0,
-        };
+    let fraction = FRACTION
+        .captures(lower)
+        .and_then(|m| share_in_words(&m[1]).map(|value| (m, value)));
+    if let Some((m, value)) = fraction {
         let up = direction == Some(Direction::Increase);
         let (unit, dir) = if up {
             ("% increase", Direction::Increase)
