@@ -75,6 +75,7 @@ pub fn extract(text: &str) -> Vec<Target> {
 fn extract_all(text: &str) -> Vec<Target> {
     let mut out = Vec::new();
     let mut national_before = false;
+    let mut carried: Option<String> = None;
     for unit in clauses(text) {
         match unit {
             Clause::Row { cells, header } => {
@@ -85,7 +86,7 @@ fn extract_all(text: &str) -> Vec<Target> {
                     for cell in &cells {
                         for clause in text_clauses(cell, None) {
                             if let Clause::Text(sentence, _) = clause {
-                                out.extend(sentence_targets(&sentence));
+                                out.extend(sentence_targets(&sentence, None));
                             }
                         }
                     }
@@ -100,7 +101,11 @@ fn extract_all(text: &str) -> Vec<Target> {
                 let follows = national_before && FOLLOW_ON.is_match(&sentence.to_ascii_lowercase());
                 national_before = national || follows;
                 if !national && !follows {
-                    out.extend(sentence_targets(&sentence).into_iter().map(|mut t| {
+                    let found = sentence_targets(&sentence, carried.as_deref());
+                    if let Some(last) = found.last() {
+                        carried = Some(last.target_date.clone());
+                    }
+                    out.extend(found.into_iter().map(|mut t| {
                         if let Some(original) = &original {
                             t.sentence = original.clone();
                         }
@@ -135,6 +140,7 @@ fn clauses(text: &str) -> Vec<Clause> {
     let mut header: Option<Vec<String>> = None;
     // A lead-in line that dates the bullet lines under it ("By 2027/28 we will:").
     let mut lead: Option<String> = None;
+    let text = rejoin(text);
     for line in text.lines() {
         let line = line.trim();
         if line.is_empty() {
@@ -143,6 +149,26 @@ fn clauses(text: &str) -> Vec<Clause> {
             continue;
         }
         if !line.contains('|') {
+            if let Some(cells) = spaced_cells(line) {
+                lead = None;
+                if cells.len() == 2 {
+                    // "Mar-26  95% of referrals triaged within 24 hours": a milestone
+                    // dated by its first cell.
+                    let dated = format!("{} by {}", cells[1], cells[0]);
+                    out.extend(text_clauses(&dated, None).into_iter().map(|c| match c {
+                        Clause::Text(t, _) => Clause::Text(t, Some(line.to_string())),
+                        row => row,
+                    }));
+                } else if is_header(&cells) {
+                    header = Some(cells);
+                } else {
+                    out.push(Clause::Row {
+                        cells,
+                        header: header.clone(),
+                    });
+                }
+                continue;
+            }
             header = None;
             if let Some(marker) = BULLET_LINE.find(line) {
                 out.extend(text_clauses(
@@ -176,6 +202,56 @@ fn clauses(text: &str) -> Vec<Clause> {
     out
 }
 
+/// Text as PDFs give it, made whole for the rules: a word hyphenated across a line
+/// break is rejoined ("Decem-⏎ber 2027"), and a line that goes on with a lower-case
+/// word is joined to the line before. (Cleaning does this for documents; the `kpis`
+/// command reads text as it is given.)
+fn rejoin(text: &str) -> String {
+    let text = HYPHEN_WRAP.replace_all(text, "$1$2");
+    WRAPPED.replace_all(&text, "$1 $2").into_owned()
+}
+
+static HYPHEN_WRAP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\p{Ll})-[ \t]*\n[ \t]*(\p{Ll})").expect("hyphen pattern"));
+static WRAPPED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([^.:;!?|\s])[ \t]*\n[ \t]*(\p{Ll})").expect("wrapped line pattern")
+});
+
+/// The cells of a table row laid out with tabs or runs of spaces, as PDF text gives
+/// it: "A&E 4-hour performance (%)  71.2  76.0  78.0". Two cells only when the first
+/// is a date ("Mar-26  95% of referrals…"); with spaces, at least two short cells
+/// after the first must hold a value or a period, so that prose with wide spaces
+/// stays prose.
+fn spaced_cells(line: &str) -> Option<Vec<String>> {
+    let cells: Vec<String> = CELL_GAP
+        .split(line.trim())
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect();
+    match cells.len() {
+        0 | 1 => None,
+        2 => {
+            let d = dates(&cells[0]);
+            (d.len() == 1 && d[0].start == 0 && d[0].end == cells[0].len()).then_some(cells)
+        }
+        _ if line.contains('\t') => Some(cells),
+        _ => {
+            let valued = cells[1..]
+                .iter()
+                .filter(|c| {
+                    c.len() <= 30
+                        && (c.starts_with(|ch: char| ch.is_ascii_digit() || ch == '£')
+                            || !dates(c).is_empty())
+                })
+                .count();
+            (valued >= 2 && cells[0].len() <= 120).then_some(cells)
+        }
+    }
+}
+
+static CELL_GAP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\t+ *| {2,}").expect("cell gap pattern"));
+
 /// Sentences and bullets. A bullet with no date of its own takes the date its
 /// lead-in gives ("What we will deliver in 2025/26: • 78% of patients seen within
 /// four hours"), as a clause the bullet's own rules then read. `inherited` is the
@@ -195,10 +271,24 @@ fn text_clauses(line: &str, inherited: Option<&str>) -> Vec<Clause> {
         (None, None) => (None, 1),
     };
     for (i, piece) in pieces.iter().enumerate() {
+        // The date a list after a colon gives the items after the first, while they
+        // run on after semicolons: "KPIs for end of year 2024/25: turnover no higher
+        // than 10.5%; sickness absence at or below 4.5%; …".
+        let mut list_date: Option<String> = None;
         for sentence in sentences(piece) {
+            let raw = sentence;
             let sentence = sentence.trim_matches(|c: char| c.is_whitespace() || c == '-');
             if sentence.is_empty() {
                 continue;
+            }
+            let from_list = list_date.take();
+            let opens_list = if raw.trim_end().ends_with(';') && from_list.is_none() {
+                list_lead(sentence)
+            } else {
+                None
+            };
+            if raw.trim_end().ends_with(';') {
+                list_date = from_list.clone().or_else(|| opens_list.clone());
             }
             if LABELLED.is_match(sentence) {
                 // "2024/25 target: 55%", read as a table cell.
@@ -208,10 +298,32 @@ fn text_clauses(line: &str, inherited: Option<&str>) -> Vec<Clause> {
                 });
                 continue;
             }
-            match &lead_date {
-                Some(lead) if i >= first_dated && dates(sentence).is_empty() => {
+            if let Some(rows) = arrow_row(sentence).or_else(|| inline_rows(sentence)) {
+                out.extend(rows.into_iter().map(|cells| Clause::Row {
+                    cells,
+                    header: None,
+                }));
+                continue;
+            }
+            if let Some(date) = opens_list {
+                // The first item: its lead-in's date is a deadline ("KPIs for 2026/27:").
+                out.push(Clause::Text(
+                    format!("{sentence}, by {date}"),
+                    Some(sentence.to_string()),
+                ));
+                continue;
+            }
+            let undated = dates(sentence).is_empty();
+            match (&lead_date, &from_list) {
+                (Some(lead), _) if i >= first_dated && undated => {
                     out.push(Clause::Text(
                         format!("{sentence}, {lead}"),
+                        Some(sentence.to_string()),
+                    ));
+                }
+                (_, Some(date)) if undated => {
+                    out.push(Clause::Text(
+                        format!("{sentence}, by {date}"),
                         Some(sentence.to_string()),
                     ));
                 }
@@ -221,6 +333,107 @@ fn text_clauses(line: &str, inherited: Option<&str>) -> Vec<Clause> {
     }
     out
 }
+
+/// The date of a list's lead-in before a colon, when the lead-in looks ahead and holds
+/// no value of its own: "Workforce KPIs for end of year 2024/25: …" gives "2024/25".
+fn list_lead(sentence: &str) -> Option<String> {
+    let (lead, _) = sentence.split_once(':')?;
+    let found = dates(lead);
+    let [date] = found.as_slice() else {
+        return None;
+    };
+    let rest = format!("{}{}", &lead[..date.start], &lead[date.end..]);
+    let ahead = has_any(
+        &words(lead),
+        &[
+            "kpi",
+            "kpis",
+            "target",
+            "targets",
+            "milestone",
+            "milestones",
+            "ambition",
+            "ambitions",
+            "will",
+            "by",
+            "plan",
+            "trajectory",
+            "trajectories",
+            "goal",
+            "goals",
+        ],
+    );
+    (ahead && numbers(&rest).is_empty()).then(|| date.value.clone())
+}
+
+/// A run of periods and values joined by arrows, read as a table row whose first
+/// period is the baseline: "Breastfeeding at 6-8 weeks: 2023/24 44.1% → 2025/26 48%
+/// → 2027/28 52%".
+fn arrow_row(sentence: &str) -> Option<Vec<Vec<String>>> {
+    if !sentence.contains('→') && !sentence.contains("->") || is_past(&words(sentence)) {
+        return None;
+    }
+    let parts: Vec<&str> = sentence.split(['→']).flat_map(|p| p.split("->")).collect();
+    let first = ARROW_FIRST.captures(parts[0].trim())?;
+    let mut cells = vec![
+        first[1].trim().trim_end_matches(':').to_string(),
+        format!("{}: {}", &first[2], &first[3]),
+    ];
+    for part in &parts[1..] {
+        let c = ARROW_NEXT.captures(part.trim())?;
+        cells.push(format!("{}: {}", &c[1], &c[2]));
+    }
+    Some(vec![cells])
+}
+
+static ARROW_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(.*?)((?:19|20)\d{2}(?:/\d{2})?)\s*:?\s+(£?\d[\d,]*(?:\.\d+)?\s?%?)$")
+        .expect("arrow pattern")
+});
+static ARROW_NEXT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^((?:19|20)\d{2}(?:/\d{2})?)\s*:?\s+(£?\d[\d,]*(?:\.\d+)?\s?%?)\.?$")
+        .expect("arrow pattern")
+});
+
+/// Periods with their kind and value inside a flattened table, one row per label:
+/// "Children accessing support 2023/24 actual 14,850 2024/25 target 16,400 Perinatal
+/// access 2023/24 actual 1,020 2024/25 target 1,250".
+fn inline_rows(sentence: &str) -> Option<Vec<Vec<String>>> {
+    if is_past(&words(sentence)) {
+        return None; // "We met our 2023/24 target: 68% …"
+    }
+    let found: Vec<regex::Captures> = INLINE_KIND.captures_iter(sentence).collect();
+    let targets = found
+        .iter()
+        .filter(|c| {
+            !matches!(
+                c[2].to_ascii_lowercase().as_str(),
+                "actual" | "baseline" | "outturn"
+            )
+        })
+        .count();
+    if targets == 0 {
+        return None;
+    }
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut last_end = 0;
+    for c in &found {
+        let whole = c.get(0).expect("match");
+        let gap = sentence[last_end..whole.start()].trim();
+        if rows.is_empty() || gap.chars().any(char::is_alphabetic) {
+            rows.push(vec![gap.to_string()]);
+        }
+        let row = rows.last_mut().expect("a row");
+        row.push(format!("{} {}: {}", &c[1], &c[2], &c[3]));
+        last_end = whole.end();
+    }
+    Some(rows)
+}
+
+static INLINE_KIND: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b((?:19|20)\d{2}(?:/\d{2})?)\s+(actual|baseline|outturn|target|plan|trajectory|ambition)\s*:?\s+(£?\d[\d,]*(?:\.\d+)?\s?%?)")
+        .expect("inline kind pattern")
+});
 
 /// A period with its kind and value, as in a KPI box: "2024/25 target: 55%", or the
 /// kind first: "Target 2026/27: 6%", "target for winter 2025/26: 85%".
@@ -380,10 +593,22 @@ fn dates(text: &str) -> Vec<Date> {
         });
         let end = y2.map_or(year_at.end(), |y2| y2.end());
         let after = &text[end..];
-        // A year glued to more digits, a percentage or a decimal is a number.
+        // A year glued to more digits, a percentage or a decimal is a number, unless
+        // the digits after the point are a footnote's marker on a deadline ("by
+        // 2027.12 ⏎ 12 Hospital Episode Statistics…").
+        let footnote = y2.is_none()
+            && FOOTNOTE.is_match(after)
+            && matches!(
+                words_before(text, whole.start(), 1)
+                    .first()
+                    .map(String::as_str),
+                Some("by" | "in" | "until" | "before")
+            );
         if after.starts_with(|ch: char| ch.is_ascii_digit() || ch == '%')
             || after.starts_with(",0")
-            || (after.starts_with('.') && after[1..].starts_with(|ch: char| ch.is_ascii_digit()))
+            || (after.starts_with('.')
+                && after[1..].starts_with(|ch: char| ch.is_ascii_digit())
+                && !footnote)
             || text[..whole.start()]
                 .ends_with(|ch: char| ch.is_ascii_digit() || ch == '£' || ch == ',' || ch == '.')
         {
@@ -403,11 +628,21 @@ fn dates(text: &str) -> Vec<Date> {
             (None, Some(m)) => format!("{year}-{m:02}"),
             (None, None) => year.to_string(),
         };
-        let start = match (c.name("day"), c.name("month")) {
+        let mut start = match (c.name("day"), c.name("month")) {
             (Some(_), None) => c.name("year").expect("year").start(),
             (_, Some(m)) if month.is_none() => c.name("year").map_or(m.end(), |y| y.start()),
             _ => whole.start(),
         };
+        // A quarter is kept as written ("Q3 2024/25"): two milestones in one year
+        // stay two dates.
+        let mut value = value;
+        if month.is_none() {
+            if let Some(q) = QUARTER_BEFORE.captures(&text[..start]) {
+                let at = q.get(0).expect("match").start();
+                value = format!("Q{} {value}", &q[1]);
+                start = at;
+            }
+        }
         out.push(Date {
             start,
             end,
@@ -415,8 +650,43 @@ fn dates(text: &str) -> Vec<Date> {
             day: c.name("day").is_some() && month.is_some(),
         });
     }
+    // A month with a two-digit year, as delivery tables write it: "Mar-26".
+    for c in MONTH_YY.captures_iter(text) {
+        let whole = c.get(0).expect("match");
+        if out
+            .iter()
+            .any(|d| d.start < whole.end() && whole.start() < d.end)
+            || text[..whole.start()].ends_with(|ch: char| ch.is_ascii_digit() || ch == '-')
+        {
+            continue;
+        }
+        let Some(m) = month_number(&c[1]) else {
+            continue;
+        };
+        out.push(Date {
+            start: whole.start(),
+            end: c.get(2).expect("year").end(),
+            value: format!("20{}-{m:02}", &c[2]),
+            day: false,
+        });
+    }
+    out.sort_by_key(|d| d.start);
     out
 }
+
+/// The marker of a footnote after a year: "2027.12" then a space or the end.
+static FOOTNOTE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\.\d{1,2}(?:\s|$)").expect("footnote pattern"));
+
+/// "Q3 " just before a year.
+static QUARTER_BEFORE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\bQ([1-4])\s*$").expect("quarter pattern"));
+
+/// A month and a two-digit year joined by a hyphen: "Mar-26", "Sept-25".
+static MONTH_YY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)-(\d{2})\b(?:[^-/\d]|$)")
+        .expect("month-year pattern")
+});
 
 fn month_number(name: &str) -> Option<u32> {
     const MONTHS: [&str; 12] = [
@@ -604,7 +874,8 @@ fn join_ratios(text: &str, numbers: Vec<Number>) -> Vec<Number> {
                 out.push(Number {
                     start: n.start,
                     end: m.end,
-                    value: round(100.0 * n.value / m.value),
+                    // One decimal, as shares in words: "1 in 3" is 33.3.
+                    value: (1000.0 * n.value / m.value).round() / 10.0,
                     unit: "%".to_string(),
                 });
                 skip = true;
@@ -717,8 +988,9 @@ const TIME_UNITS: [&str; 16] = [
 ];
 
 /// Words after which a number is an identifier or part of a definition, not a value.
-const NOT_VALUES: [&str; 40] = [
+const NOT_VALUES: [&str; 41] = [
     "aged",
+    "type",
     "recommendation",
     "item",
     "option",
@@ -952,6 +1224,45 @@ fn role_of(text: &str, n: &Number, previous: Option<(Role, &Number, bool)>) -> (
     {
         return (Role::Skip, false);
     }
+    // A limit to bring something down to is a value: "to within 8 years", "to no more
+    // than 7 years", "to under 450", "to fewer than 110".
+    let limit_to = matches!(
+        near.as_slice(),
+        ["within" | "under" | "below", "to", ..]
+            | ["than", "more" | "less" | "fewer", "to", ..]
+            | ["than", "more" | "less" | "fewer", "no", "to", ..]
+    );
+    if limit_to {
+        return (Role::Target, false);
+    }
+    // A page's number ("Page 37 of 112"), and service hours ("7 days a week", "24
+    // hours a day").
+    if (prev1 == "of" && before.get(2).is_some_and(|w| w == "page"))
+        || (TIME_UNITS.contains(&first_after)
+            && matches!(after.get(1).map(String::as_str), Some("a" | "per"))
+            && after
+                .get(2)
+                .is_some_and(|w| TIME_UNITS.contains(&w.as_str())))
+    {
+        return (Role::Skip, false);
+    }
+    // "in its first 12 months", "over the next 18 months": a span, not a value.
+    if matches!(prev1, "first" | "next" | "last" | "past" | "coming")
+        && TIME_UNITS.contains(&first_after)
+    {
+        return (Role::Skip, false);
+    }
+    // "between 70% and 75%": the first end of the range is the value to reach.
+    if let Some((Role::Target, prev, _)) = previous {
+        let between = text[prev.end..n.start].trim().to_ascii_lowercase();
+        if between == "and"
+            && words_before(text, prev.start, 1)
+                .first()
+                .is_some_and(|w| w == "between")
+        {
+            return (Role::Skip, false);
+        }
+    }
     if (matches!(
         prev1,
         "within" | "than" | "over" | "after" | "under" | "longer" | "least" | "before" | "for"
@@ -1018,6 +1329,16 @@ fn role_of(text: &str, n: &Number, previous: Option<(Role, &Number, bool)>) -> (
     {
         return (Role::Target, false);
     }
+    // "…to 70% by 2028/29, closing a third of the gap": the same change, told again.
+    if matches!(prev1, "closing" | "narrowing") && n.unit == "%" {
+        return (Role::Skip, false);
+    }
+    // "vacancy rate 7% (8.4%)": the bracketed share after a share is where it stands.
+    if let Some((_, prev, _)) = previous {
+        if text[prev.end..n.start].trim() == "(" && !n.unit.is_empty() && n.unit == prev.unit {
+            return (Role::Baseline, false);
+        }
+    }
     // The starting point.
     let baseline_words = [
         "from",
@@ -1050,7 +1371,7 @@ fn role_of(text: &str, n: &Number, previous: Option<(Role, &Number, bool)>) -> (
     // The value to reach, or the change to make.
     let target_words = [
         "to", "below", "above", "reach", "reaches", "than", "least", "by", "for", "ensure",
-        "expect", "want", "see", "deliver", "achieve", "of", "a", "under", "zero",
+        "expect", "want", "see", "deliver", "achieve", "of", "a", "under", "zero", "between",
     ];
     // "a 30% reduction" marks a change; "apply a 10% weighting" does not.
     let change_noun = matches!(
@@ -1233,7 +1554,19 @@ fn is_past(words: &[String]) -> bool {
             "aims",
         ],
     );
-    if has_any(words, &["previous", "former", "achieved", "exceeded"]) {
+    // "in the previous 12 months" defines what is counted; "our previous strategy"
+    // reports.
+    let previous_span = |i: usize| {
+        words[i] == "previous"
+            && words[i + 1..]
+                .iter()
+                .take(2)
+                .any(|w| TIME_UNITS.contains(&w.as_str()))
+    };
+    if words.iter().enumerate().any(|(i, w)| {
+        matches!(w.as_str(), "former" | "achieved" | "exceeded")
+            || w == "previous" && !previous_span(i)
+    }) {
         return true;
     }
     // "our 2019 plan aimed to cut…", not "a programme aimed at".
@@ -1280,7 +1613,9 @@ enum Anchor {
     Same,
 }
 
-fn sentence_targets(sentence: &str) -> Vec<Target> {
+/// `carried`: the date of the last target in the sentences before, for "we aim for
+/// 17% over the same period" in a sentence of its own.
+fn sentence_targets(sentence: &str, carried: Option<&str>) -> Vec<Target> {
     let lower = sentence.to_ascii_lowercase();
     let all_words = words(sentence);
     if all_words.is_empty() || is_past(&all_words) {
@@ -1344,7 +1679,12 @@ fn sentence_targets(sentence: &str) -> Vec<Target> {
         let before = words_before(sentence, d.start, 4);
         // A day is a meeting or an event ("on 12 December 2024"), unless it is a
         // deadline ("by 31 January 2025").
-        if d.day && !matches!(before.first().map(String::as_str), Some("by" | "before")) {
+        if d.day
+            && !matches!(
+                before.first().map(String::as_str),
+                Some("by" | "before" | "from")
+            )
+        {
             continue;
         }
         let b: Vec<&str> = before.iter().map(String::as_str).collect();
@@ -1399,7 +1739,23 @@ fn sentence_targets(sentence: &str) -> Vec<Target> {
                 strong = true;
                 anchors.push((d.start, Anchor::Date(di)));
             }
-            ["of", "end", "the", "by", ..] | ["of", "end", "by", ..] => {
+            ["of", "end", "the", "by", ..]
+            | ["of", "end", "by", ..]
+            | ["year", "of", "end", ..]
+            | ["year", "the", "of", "end", ..] => {
+                strong = true;
+                anchors.push((d.start, Anchor::Date(di)));
+            }
+            // "from October 2024 at least 85% …": a standard that starts in a month. A
+            // year after "from" is a baseline ("by 20% from 2019/20"), and a month
+            // before a count or a sum starts a service ("59 services from April 2025").
+            ["from", ..]
+                if d.value.len() == 7
+                    && d.value.as_bytes()[4] == b'-'
+                    && after.get(1).is_some_and(|a2| {
+                        matches!((a1, a2.as_str()), ("at", "least") | ("no", _))
+                    }) =>
+            {
                 strong = true;
                 anchors.push((d.start, Anchor::Date(di)));
             }
@@ -1454,6 +1810,10 @@ fn sentence_targets(sentence: &str) -> Vec<Target> {
         "this level",
         "in the same year",
         "over the same years",
+        "by the same date",
+        "by that date",
+        "by the same time",
+        "by then",
     ] {
         for (i, _) in lower.match_indices(phrase) {
             anchors.push((i, Anchor::Same));
@@ -1547,6 +1907,7 @@ fn sentence_targets(sentence: &str) -> Vec<Target> {
     // Targets with their dates.
     let mut found: Vec<(Number, String, usize)> = Vec::new(); // (value, date, position)
     let mut last_date: Option<String> = None;
+    let has_same = anchors.iter().any(|(_, a)| *a == Anchor::Same);
     for (i, n) in numbers.iter().enumerate() {
         if !matches!(roles[i], Role::Target | Role::Unmarked) {
             continue;
@@ -1564,12 +1925,27 @@ fn sentence_targets(sentence: &str) -> Vec<Target> {
             _ => None,
         });
         let owned_by_later = matches!((next_target, next_anchor), (Some(t), Some(a)) if t < a);
+        // A deadline that opens the clause just before the number is its own: "By 2027
+        // at least 90% of the fleet …, and all new cars … from April 2025".
+        let leading = anchors.iter().rev().find_map(|(p, a)| match a {
+            Anchor::Date(d)
+                if *p < n.start
+                    && !attached.contains(&Some(*d))
+                    && words(&sentence[*p..n.start]).len() <= 4
+                    && opens_clause(sentence, date_list[*d].start) =>
+            {
+                Some(*d)
+            }
+            _ => None,
+        });
         let date = match attached[i] {
             Some(d) => Some(date_list[d].value.clone()),
+            None if leading.is_some() => leading.map(|d| date_list[d].value.clone()),
             None if owned_by_later && earlier.is_some() => {
                 Some(date_list[earlier.expect("checked")].value.clone())
             }
-            None => resolve(&anchors, &date_list, n.end, last_date.as_deref(), &attached),
+            None => resolve(&anchors, &date_list, n.end, last_date.as_deref(), &attached)
+                .or_else(|| carried.filter(|_| has_same).map(str::to_string)),
         };
         if let Some(date) = date {
             last_date = Some(date.clone());
@@ -1657,15 +2033,32 @@ fn sentence_targets(sentence: &str) -> Vec<Target> {
         baseline_year,
     );
     if out.is_empty() {
-        return words_said;
+        return words_said.into_iter().map(|(t, _)| t).collect();
     }
-    for t in words_said {
-        if t.target_value == 0.0 && !out.iter().any(|o| o.target_date == t.target_date) {
+    // A change in words beside numbers is a target of its own when no number after it
+    // may restate it: "support up to 400 people by December 2025, and cut their
+    // admissions by a quarter over the same period", not "halve it, to 7,000".
+    for (t, at) in words_said {
+        let restated = found.iter().any(|(_, _, p)| *p >= at)
+            || RESTATING.is_match(&lower[boundary(&lower, at.saturating_sub(48))..at]);
+        let zero_of_its_own =
+            t.target_value == 0.0 && !out.iter().any(|o| o.target_date == t.target_date);
+        let change_of_its_own = t.target_value != 0.0
+            && !restated
+            && !out.iter().any(|o| o.target_value == t.target_value);
+        if zero_of_its_own || change_of_its_own {
             out.push(t);
         }
     }
     out
 }
+
+/// Words that restate what came before: "… from 16 years to 8 years by 2035 – in
+/// other words, to halve it".
+static RESTATING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:in\s+other\s+words|that\s+is|i\.e\.|equivalent\s+to|meaning)\b")
+        .expect("restating pattern")
+});
 
 /// The first date anchor after byte `at` that no number owns (`attached`: the date
 /// glued to each number, as in "110 in 2024/25"), else "the same period" as the last
@@ -1699,6 +2092,22 @@ fn resolve(
         Anchor::Same if *p < at => last.map(str::to_string),
         _ => None,
     })
+}
+
+/// Whether the date at `start` follows a "by" that opens its clause: "By 2027 …",
+/// "…, and by 2030 …".
+fn opens_clause(sentence: &str, start: usize) -> bool {
+    let before = sentence[..start].trim_end();
+    let Some(head) = before
+        .strip_suffix("by")
+        .or_else(|| before.strip_suffix("By"))
+    else {
+        return false;
+    };
+    let head = head.trim_end();
+    head.is_empty()
+        || head.ends_with([',', ';', ':', '('])
+        || head.to_ascii_lowercase().ends_with(" and")
 }
 
 fn anchor_date_after(anchors: &[(usize, Anchor)], dates: &[Date], at: usize) -> Option<String> {
@@ -2090,7 +2499,7 @@ fn word_targets(
     dates: &[Date],
     baseline: Option<&Number>,
     baseline_year: Option<String>,
-) -> Vec<Target> {
+) -> Vec<(Target, usize)> {
     let target = |value: f64, unit: &str, direction: Direction, date: String| Target {
         indicator: indicator(sentence),
         baseline_value: baseline.map(|b| b.value),
@@ -2104,14 +2513,15 @@ fn word_targets(
     let date_after = |at: usize| resolve(anchors, dates, at, None, &[]);
     let direction = direction_in(lower);
 
-    let mut out: Vec<Target> = Vec::new();
-    let mut push = |t: Option<Target>| {
+    // Each target with where its words end.
+    let mut out: Vec<(Target, usize)> = Vec::new();
+    let mut push = |t: Option<Target>, at: usize| {
         if let Some(t) = t {
             if !out
                 .iter()
-                .any(|o| o.target_value == t.target_value && o.target_date == t.target_date)
+                .any(|(o, _)| o.target_value == t.target_value && o.target_date == t.target_date)
             {
-                out.push(t);
+                out.push((t, at));
             }
         }
     };
@@ -2125,25 +2535,35 @@ fn word_targets(
         } else {
             ("% reduction", Direction::Decrease)
         };
-        push(date_after(m.get(0).expect("match").end()).map(|d| target(value, unit, dir, d)));
+        let end = m.get(0).expect("match").end();
+        push(date_after(end).map(|d| target(value, unit, dir, d)), end);
     }
     if let Some(m) = HALVE.find(lower) {
-        push(date_after(m.end()).map(|d| target(50.0, "% reduction", Direction::Decrease, d)));
+        push(
+            date_after(m.end()).map(|d| target(50.0, "% reduction", Direction::Decrease, d)),
+            m.end(),
+        );
     }
     if let Some(m) = DOUBLE.find(lower) {
-        push(date_after(m.end()).map(|d| target(100.0, "% increase", Direction::Increase, d)));
+        push(
+            date_after(m.end()).map(|d| target(100.0, "% increase", Direction::Increase, d)),
+            m.end(),
+        );
     }
     if let Some(m) = NET_ZERO.find(lower) {
         // One row per date after it: "net zero for the emissions we control by 2040,
         // and for those we can influence by 2045".
         for (p, a) in anchors {
             if let (Anchor::Date(d), true) = (a, *p >= m.end()) {
-                push(Some(target(
-                    0.0,
-                    "tCO2e",
-                    Direction::Decrease,
-                    dates[*d].value.clone(),
-                )));
+                push(
+                    Some(target(
+                        0.0,
+                        "tCO2e",
+                        Direction::Decrease,
+                        dates[*d].value.clone(),
+                    )),
+                    m.end(),
+                );
             }
         }
     }
@@ -2171,19 +2591,31 @@ fn word_targets(
         } else {
             noun.to_string()
         };
-        // "By March 2025 no patient will wait…, and by March 2026 none will…": a
-        // date just before the zero is its own; otherwise the next one.
+        // "… and to end rough sleeping by 2027": a date after the zero in its own
+        // clause is its own; else a date just before it ("By March 2025 no patient will
+        // wait…, and by March 2026 none will…"); otherwise the next one.
         let at = m.get(0).expect("match").start();
+        let zero_end = m.get(0).expect("match").end();
+        let own_after = anchors.iter().find_map(|(p, a)| match a {
+            Anchor::Date(d) if *p >= zero_end && !sentence[zero_end..*p].contains([',', ';']) => {
+                Some(dates[*d].value.clone())
+            }
+            _ => None,
+        });
         let just_before = anchors.iter().rev().find_map(|(p, a)| match a {
             Anchor::Date(d) if *p < at && words(&sentence[*p..at]).len() <= 4 => {
                 Some(dates[*d].value.clone())
             }
             _ => None,
         });
-        let date = just_before
+        let date = own_after
+            .or(just_before)
             .or_else(|| date_after(m.get(0).expect("match").end()))
             .or_else(|| date_after(0));
-        push(date.map(|d| target(0.0, &unit, Direction::Decrease, d)));
+        push(
+            date.map(|d| target(0.0, &unit, Direction::Decrease, d)),
+            zero_end,
+        );
     }
     out
 }
@@ -2236,7 +2668,7 @@ static MEANS: LazyLock<Regex> = LazyLock::new(|| {
 /// A forecast, not a commitment: "if current trends continue", "is expected to
 /// double", "is set to rise", "modelling suggests the list would reach 6,500".
 static PROJECTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:if\s+(?:current\s+)?trends|on\s+current\s+trends|if\s+nothing\s+changes|without\s+(?:further\s+)?(?:action|change)|(?:is|are)\s+(?:expected|set|likely|estimated)\s+(?:almost\s+)?to|(?:modelling|model|analysis|estimates?)\s+(?:suggests?|shows?|indicates?)|will\s+be\s+(?:aged\s+)?over\s+\d+(?:\s+years?\b|\s*[.,;]|\s*$))")
+    Regex::new(r"\b(?:if\s+(?:current\s+)?trends|on\s+current\s+trends|if\s+nothing\s+changes|without\s+(?:further\s+)?(?:action|change)|(?:is|are)\s+(?:expected|set|likely|estimated)\s+(?:almost\s+)?to|(?:modelling|model|analysis|estimates?)\b[^.;]{0,60}?\b(?:suggests?|shows?|indicates?)|on\s+current\s+plans|will\s+be\s+(?:aged\s+)?over\s+\d+(?:\s+years?\b|\s*[.,;]|\s*$))")
         .expect("projection pattern")
 });
 
@@ -2646,6 +3078,116 @@ mod tests {
     }
 
     #[test]
+    fn pdf_tables_quarters_lists_and_restatements_are_read_as_a_reader_would() {
+        let found = |t: &str| {
+            extract(t)
+                .into_iter()
+                .map(|t| (t.target_value, t.target_date))
+                .collect::<Vec<_>>()
+        };
+        let pair = |v: f64, d: &str| (v, d.to_string());
+        // Words hyphenated across lines, and a month with a two-digit year.
+        assert_eq!(
+            found("Cut the average wait for a memory assess-\nment from 30 weeks to 12 weeks by Janu-\nary 2027."),
+            [pair(12.0, "2027-01")]
+        );
+        assert_eq!(
+            found("Milestones\nNov-25  70% of care plans reviewed within a month"),
+            [pair(70.0, "2025-11")]
+        );
+        // Tables laid out with runs of spaces or tabs; quarters kept as written.
+        assert_eq!(
+            found("Measure  Baseline 2024/25  Plan 2025/26  Plan 2026/27\nFalls admissions per 100,000  2,310  2,200  2,050"),
+            [pair(2200.0, "2025/26"), pair(2050.0, "2026/27")]
+        );
+        assert_eq!(
+            found("Action\tMeasure\tMilestone\nHome visits for new parents\tShare of families visited\t90% by Q2 2025/26"),
+            [pair(90.0, "Q2 2025/26")]
+        );
+        // Prose with wide spaces stays prose.
+        assert_eq!(
+            found("We will cut smoking at delivery to 6% by 2027.  In 2023/24 it was 9.8%.  Our midwives lead this work."),
+            [pair(6.0, "2027")]
+        );
+        // A footnote's marker after the year.
+        assert_eq!(
+            found("We will lower hip fractures in people over 80 by 8% by 2028.4\n4 Local hospital data."),
+            [pair(8.0, "2028")]
+        );
+        // Limits to bring a figure down to, and the first end of a range.
+        assert_eq!(
+            found("Families in bed and breakfast will fall from 520 to under 300 by March 2027."),
+            [pair(300.0, "2027-03")]
+        );
+        assert_eq!(
+            found("We aim to bring the gap in life expectancy to within 6 years by 2036."),
+            [pair(6.0, "2036")]
+        );
+        assert_eq!(
+            found("We will raise uptake of the vaccine to between 60% and 65% by 2027."),
+            [pair(60.0, "2027")]
+        );
+        // A zero takes the date in its own clause; a change in words beside a number
+        // is its own row unless a number after it restates it.
+        assert_eq!(
+            found("We will cut missed appointments by 5% by March 2026, and end corridor care by 2027."),
+            [pair(5.0, "2026-03"), pair(0.0, "2027")]
+        );
+        assert_eq!(
+            found("We will train 150 volunteers by June 2026 and cut lonely evenings by a fifth over the same period."),
+            [pair(150.0, "2026-06"), pair(20.0, "2026-06")]
+        );
+        assert_eq!(
+            found(
+                "We will narrow the gap from 12 years to 6 years by 2034, in other words halve it."
+            ),
+            [pair(6.0, "2034")]
+        );
+        // A lead-in before a colon dates the items after its semicolons; a bracketed
+        // share after a share is where it stands.
+        assert_eq!(
+            found("Staff KPIs for 2026/27: turnover no higher than 9%; vacancy rate 6% (7.5%)."),
+            [pair(9.0, "2026/27"), pair(6.0, "2026/27")]
+        );
+        // "Over the same period" in a sentence of its own.
+        assert_eq!(
+            found("We will cut smoking in pregnancy from 11% to 7% by 2028. In the most deprived wards we aim for 9% over the same period."),
+            [pair(7.0, "2028"), pair(9.0, "2028")]
+        );
+        // Arrows, and periods with their kind inside a flattened table.
+        assert_eq!(
+            found("Healthy weight in reception: 2024/25 76% → 2026/27 79% → 2028/29 81%"),
+            [pair(79.0, "2026/27"), pair(81.0, "2028/29")]
+        );
+        assert_eq!(
+            found("Dementia diagnosis 2024/25 actual 61% 2025/26 target 66.7% Memory clinic waits (weeks) 2024/25 actual 14 2025/26 target 10"),
+            [pair(66.7, "2025/26"), pair(10.0, "2025/26")]
+        );
+        // Context, not targets.
+        for context in [
+            "We met our 2024/25 target: 71% of carers offered an assessment.",
+            "Modelling by the finance team suggests the gap will reach £30m by 2028.",
+            "From May 2025 the council will fund 6 new debt advisers.",
+            "The urgent treatment centre will be open 12 hours a day by spring 2026.",
+            "Board papers, 4 March 2025, page 12 of 140",
+        ] {
+            assert_eq!(found(context), [], "{context}");
+        }
+        assert_eq!(
+            found("The pilot aims to cut A&E visits by 10% in its first 9 months (to March 2026)."),
+            [pair(10.0, "2026-03")]
+        );
+        assert_eq!(
+            found("By 2027, 95% of children with type 1 diabetes will use a glucose monitor."),
+            [pair(95.0, "2027")]
+        );
+        assert_eq!(
+            found("By 2026 we want 1 in 3 carers to have had a carer's assessment in the previous 12 months."),
+            [pair(33.3, "2026")]
+        );
+    }
+
+    #[test]
     fn indicators_name_what_is_measured_not_who_acts() {
         let cases = [
             (
@@ -2694,6 +3236,7 @@ mod tests {
             "targets_writer3.jsonl",
             "targets_writer4.jsonl",
             "targets_writer5.jsonl",
+            "targets_writer6.jsonl",
         ] {
             check_written(name);
         }
