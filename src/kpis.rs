@@ -359,6 +359,12 @@ fn list_lead(sentence: &str) -> Option<String> {
             "plan",
             "trajectory",
             "trajectories",
+            "priority",
+            "priorities",
+            "commitment",
+            "commitments",
+            "objectives",
+            "deliverables",
             "goal",
             "goals",
         ],
@@ -867,7 +873,7 @@ fn join_ratios(text: &str, numbers: Vec<Number>) -> Vec<Number> {
             let gap = text[n.end..m.start].trim();
             if n.unit.is_empty()
                 && m.unit.is_empty()
-                && gap == "in"
+                && matches!(gap, "in" | "in every" | "in each" | "out of" | "of every")
                 && m.value > n.value
                 && m.value > 0.0
             {
@@ -988,8 +994,13 @@ const TIME_UNITS: [&str; 16] = [
 ];
 
 /// Words after which a number is an identifier or part of a definition, not a value.
-const NOT_VALUES: [&str; 41] = [
+const NOT_VALUES: [&str; 46] = [
     "aged",
+    "goal",
+    "outcome",
+    "theme",
+    "pledge",
+    "room",
     "type",
     "recommendation",
     "item",
@@ -1081,7 +1092,10 @@ const SUM_FILLERS: [&str; 12] = [
 
 /// Verbs that put money into the work: the sum after one is a resource (the codebook's
 /// `resource` flag), not a target.
-const INVEST_VERBS: [&str; 17] = [
+const INVEST_VERBS: [&str; 20] = [
+    "receive",
+    "receives",
+    "receiving",
     "invest",
     "invests",
     "investing",
@@ -1319,6 +1333,20 @@ fn role_of(text: &str, n: &Number, previous: Option<(Role, &Number, bool)>) -> (
     if money && INVEST_VERBS.contains(&verb) {
         return (Role::Skip, false);
     }
+    // Part of a sum put into the work: "a further £3.5m, including £600,000 for two
+    // mobile scanners".
+    if n.unit == "£" && matches!(prev1, "including" | "includes") {
+        return (Role::Skip, false);
+    }
+    // A sum inside a name: "the £14m Tarnside Health Hub".
+    if n.unit == "£"
+        && matches!(prev1, "the" | "a" | "our" | "its" | "new")
+        && text[n.end..]
+            .trim_start()
+            .starts_with(|c: char| c.is_uppercase())
+    {
+        return (Role::Skip, false);
+    }
     // A restatement: "£48.5m, equivalent to 4.1% of our allocation".
     if prev1 == "to" && matches!(prev2, "equivalent" | "equal" | "equates") {
         return (Role::Skip, false);
@@ -1330,7 +1358,7 @@ fn role_of(text: &str, n: &Number, previous: Option<(Role, &Number, bool)>) -> (
         return (Role::Target, false);
     }
     // "…to 70% by 2028/29, closing a third of the gap": the same change, told again.
-    if matches!(prev1, "closing" | "narrowing") && n.unit == "%" {
+    if matches!(prev1, "closing" | "narrowing" | "close" | "narrow") && n.unit == "%" {
         return (Role::Skip, false);
     }
     // "vacancy rate 7% (8.4%)": the bracketed share after a share is where it stands.
@@ -1690,11 +1718,15 @@ fn sentence_targets(sentence: &str, carried: Option<&str>) -> Vec<Target> {
         let b: Vec<&str> = before.iter().map(String::as_str).collect();
         let after = words_after(sentence, d.end, 2);
         let a1 = after.first().map(String::as_str).unwrap_or("");
+        // The nearest number before the date, passing over ages and identifiers ("62%
+        // of eligible 40 to 74 year olds offered a check in 2025/26" glues 62%, not
+        // 74); a sum, even one that is context, keeps its year ("a deficit of £238m in
+        // 2023/24").
         let prev_number = numbers
             .iter()
             .enumerate()
             .rev()
-            .find(|(_, n)| n.end <= d.start);
+            .find(|(i, n)| n.end <= d.start && (roles[*i] != Role::Skip || !n.unit.is_empty()));
         let glued = prev_number.is_some_and(|(_, n)| {
             let gap = sentence[n.end..d.start].to_ascii_lowercase();
             let gap = gap.trim();
@@ -1830,13 +1862,12 @@ fn sentence_targets(sentence: &str, carried: Option<&str>) -> Vec<Target> {
 
     // Unmarked numbers before an explicit target, glued to their own year, are the
     // starting point ("£2.4m in 2023/24, rising to £3.5m by 2026/27").
-    let any_target = roles.contains(&Role::Target);
+    // A later target in another unit is a second target, not the end of this one
+    // ("18,400 people … in 2025/26, and at least 48% of them …").
     for i in 0..numbers.len() {
-        if roles[i] == Role::Unmarked
-            && any_target
-            && attached[i].is_some()
-            && roles[i + 1..].contains(&Role::Target)
-        {
+        let same_unit_target_later = (i + 1..numbers.len())
+            .any(|j| roles[j] == Role::Target && numbers[j].unit == numbers[i].unit);
+        if roles[i] == Role::Unmarked && attached[i].is_some() && same_unit_target_later {
             roles[i] = Role::Baseline;
         }
     }
@@ -1945,7 +1976,16 @@ fn sentence_targets(sentence: &str, carried: Option<&str>) -> Vec<Target> {
                 Some(date_list[earlier.expect("checked")].value.clone())
             }
             None => resolve(&anchors, &date_list, n.end, last_date.as_deref(), &attached)
-                .or_else(|| carried.filter(|_| has_same).map(str::to_string)),
+                .or_else(|| carried.filter(|_| has_same).map(str::to_string))
+                // "… in 2025/26, and at least 48% of them …": the year of the target
+                // before it.
+                .or_else(|| {
+                    (0..i)
+                        .rev()
+                        .find(|j| matches!(roles[*j], Role::Target | Role::Unmarked))
+                        .and_then(|j| attached[j])
+                        .map(|d| date_list[d].value.clone())
+                }),
         };
         if let Some(date) = date {
             last_date = Some(date.clone());
@@ -2690,6 +2730,8 @@ static ZERO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)\b(?:
             (?:eliminate|eliminating|end|ending)\s+(?:all\s+|new\s+|the\s+)?(?P<noun>[\p{L}-]+)
+          | (?:will|shall)\s+be\s+eliminated
+          | return\s+to\s+(?:a\s+)?(?:balanced\s+position|financial\s+balance|break-?even|balance)
           | to\s+zero
           | (?:will|shall|to)\s+(?:have|be)\s+no\s+(?P<none>[\p{L}-]+)
           | (?:will|shall|to)\s+(?:send|have|produce|reach)\s+zero\s+(?P<zeroed>[\p{L}-]+)
