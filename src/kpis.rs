@@ -766,9 +766,71 @@ fn numbers(text: &str) -> Vec<Number> {
         });
     }
     out.extend(word_shares(text));
+    out.extend(word_numbers(text));
     out.sort_by_key(|n| n.start);
     out
 }
+
+/// Percentages and millions in words: "forty per cent", "seventy-five per cent", "a
+/// million more appointments".
+fn word_numbers(text: &str) -> Vec<Number> {
+    let mut out = Vec::new();
+    for c in WORD_NUMBER.captures_iter(text) {
+        let whole = c.get(0).expect("match");
+        let lower = |name: &str| c.name(name).map(|m| m.as_str().to_ascii_lowercase());
+        let value = if let Some(tens) = lower("tens") {
+            let tens = TENS
+                .iter()
+                .position(|t| *t == tens)
+                .map(|i| 10.0 * (i + 1) as f64);
+            let ones = lower("ones").and_then(|o| word_value(&o));
+            match (tens, ones) {
+                (Some(t), Some(o)) => t + o,
+                (Some(t), None) => t,
+                _ => continue,
+            }
+        } else if let Some(count) = lower("count") {
+            let count = match count.as_str() {
+                "a" | "one" => Some(1.0),
+                "half a" => Some(0.5),
+                other => word_value(other),
+            };
+            match count {
+                Some(v) => v * 1e6,
+                None => continue,
+            }
+        } else {
+            continue;
+        };
+        out.push(Number {
+            start: whole.start(),
+            end: whole.end(),
+            value,
+            unit: if c.name("tens").is_some() {
+                "%".to_string()
+            } else {
+                String::new()
+            },
+        });
+    }
+    out
+}
+
+const TENS: [&str; 9] = [
+    "ten", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+];
+
+static WORD_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)\b(?:
+            (?P<tens>ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)
+            (?:[\s-](?P<ones>one|two|three|four|five|six|seven|eight|nine))?
+            \s+per\s?cent\b
+          | (?P<count>a|one|two|three|four|five|half\s+a)\s+million\b
+        )",
+    )
+    .expect("word number pattern")
+});
 
 /// Shares written in words: "nine in ten", "one in five", "three quarters of", "two
 /// thirds of", "half of". A share after "by" is a change, read by `FRACTION`.
@@ -1192,7 +1254,14 @@ fn role_of(text: &str, n: &Number, previous: Option<(Role, &Number, bool)>) -> (
         let denominator = words_before(text, prev.start, 1)
             .first()
             .is_some_and(|w| w == "per");
+        // "Goal 3 – 10,000 more people active": a dash after a numbered label.
+        let label_dash = matches!(between.as_str(), "–" | "-")
+            && text[prev.end..n.start].starts_with(' ')
+            && words_before(text, prev.start, 1)
+                .first()
+                .is_some_and(|w| NOT_VALUES.contains(&w.as_str()));
         if !denominator
+            && !label_dash
             && (n.unit.is_empty() || n.unit == prev.unit)
             && matches!(between.as_str(), "to" | "or" | "and" | "–" | "-")
         {
@@ -1277,10 +1346,13 @@ fn role_of(text: &str, n: &Number, previous: Option<(Role, &Number, bool)>) -> (
             return (Role::Skip, false);
         }
     }
+    // "breastfeeding at 8 weeks" is a point in time, "hold waits at 18 weeks" a value.
+    let at_point = prev1 == "at" && !matches!(prev2, "hold" | "keep" | "maintain" | "remain");
     if (matches!(
         prev1,
         "within" | "than" | "over" | "after" | "under" | "longer" | "least" | "before" | "for"
-    ) || prev1 == "more" && prev2 == "no")
+    ) || prev1 == "more" && prev2 == "no"
+        || at_point)
         && TIME_UNITS.contains(&first_after)
     {
         return (Role::Skip, false);
@@ -1420,7 +1492,9 @@ fn paren_open(text: &str) -> bool {
 // ---------------------------------------------------------------------------------
 // Clauses that commit
 
-const CUES: [&str; 27] = [
+const CUES: [&str; 29] = [
+    "requires",
+    "required",
     "will",
     "shall",
     "target",
@@ -1603,7 +1677,7 @@ fn is_past(words: &[String]) -> bool {
         if w == "averaged" || w == "aimed" && aimed(i) {
             true
         } else if commits {
-            matches!(w, "met" | "achieved" | "exceeded" | "rose" | "fell")
+            matches!(w, "met" | "achieved" | "exceeded" | "rose" | "fell" | "reached")
                 // "had fallen from 29% to 24%, exceeding that goal"
                 || w == "had" && words.get(i + 1).is_some_and(|n| PARTICIPLES.contains(&n.as_str()))
         } else {
@@ -1622,6 +1696,8 @@ fn is_past(words: &[String]) -> bool {
             // at ';'; here a past verb anywhere marks a report.
             && !(w == "had" && words.get(i + 1).is_some_and(|n| n == "brought"))
     }) || contains_seq(words, &["last", "year"])
+        || contains_seq(words, &["last", "strategy"])
+        || contains_seq(words, &["last", "plan"])
 }
 
 fn contains_seq(words: &[String], seq: &[&str]) -> bool {
@@ -1667,6 +1743,11 @@ fn sentence_targets(sentence: &str, carried: Option<&str>) -> Vec<Target> {
         return Vec::new();
     }
     if reports_national(sentence) {
+        return Vec::new();
+    }
+    // What might be done, not what will: "subject to funding we could open …", "we
+    // would like to see …".
+    if HEDGED.is_match(&lower) && !has_any(&all_words, &["will", "shall"]) {
         return Vec::new();
     }
 
@@ -1734,6 +1815,9 @@ fn sentence_targets(sentence: &str, carried: Option<&str>) -> Vec<Target> {
                 && (gap.ends_with(" in") || gap == "in")
                 && !gap.contains(" by ")
                 && !gap.contains(" to ")
+                // "900 bed days in 2025/26 and none in 2026/27": a year between
+                // belongs to the number.
+                && dates(gap).is_empty()
         });
         // A year of the last century is a baseline or history ("homes built before
         // 1919"), never the date of a target.
@@ -1784,9 +1868,10 @@ fn sentence_targets(sentence: &str, carried: Option<&str>) -> Vec<Target> {
             ["from", ..]
                 if d.value.len() == 7
                     && d.value.as_bytes()[4] == b'-'
-                    && after.get(1).is_some_and(|a2| {
+                    && (after.get(1).is_some_and(|a2| {
                         matches!((a1, a2.as_str()), ("at", "least") | ("no", _))
-                    }) =>
+                    }) || (a1.is_empty()
+                        && numbers.iter().any(|n| n.unit == "%" && n.end <= d.start))) =>
             {
                 strong = true;
                 anchors.push((d.start, Anchor::Date(di)));
@@ -1883,7 +1968,14 @@ fn sentence_targets(sentence: &str, carried: Option<&str>) -> Vec<Target> {
             let by = words_before(sentence, n.start, 1)
                 .first()
                 .is_some_and(|w| w == "by");
-            if roles[i] == Role::Target && by && n.unit == "%" {
+            // "a 10% reduction …, taking the number from around 700 to 630".
+            let change = words_after(sentence, n.end, 1).first().is_some_and(|w| {
+                matches!(
+                    w.as_str(),
+                    "reduction" | "cut" | "increase" | "rise" | "fall"
+                )
+            });
+            if roles[i] == Role::Target && (by || change) && n.unit == "%" {
                 roles[i] = Role::Skip;
             }
         }
@@ -2093,6 +2185,13 @@ fn sentence_targets(sentence: &str, carried: Option<&str>) -> Vec<Target> {
     out
 }
 
+static HEDGED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b(?:could|might|would\s+like\s+to|hope\s+to|subject\s+to\s+(?:funding|approval))\b",
+    )
+    .expect("hedged pattern")
+});
+
 /// Words that restate what came before: "… from 16 years to 8 years by 2035 – in
 /// other words, to halve it".
 static RESTATING: LazyLock<Regex> = LazyLock::new(|| {
@@ -2138,6 +2237,25 @@ fn resolve(
 /// "…, and by 2030 …".
 fn opens_clause(sentence: &str, start: usize) -> bool {
     let before = sentence[..start].trim_end();
+    // "By winter 2025", "by the end of 2026".
+    let before = [
+        "winter",
+        "summer",
+        "spring",
+        "autumn",
+        "the end of",
+        "end of",
+    ]
+    .iter()
+    .find_map(|w| {
+        before.strip_suffix(w).or_else(|| {
+            before
+                .to_ascii_lowercase()
+                .ends_with(w)
+                .then(|| &before[..before.len() - w.len()])
+        })
+    })
+    .map_or(before, str::trim_end);
     let Some(head) = before
         .strip_suffix("by")
         .or_else(|| before.strip_suffix("By"))
@@ -2643,7 +2761,12 @@ fn word_targets(
             _ => None,
         });
         let just_before = anchors.iter().rev().find_map(|(p, a)| match a {
-            Anchor::Date(d) if *p < at && words(&sentence[*p..at]).len() <= 4 => {
+            Anchor::Date(d)
+                if *p < at
+                    && (words(&sentence[*p..at]).len() <= 4
+                        || words(&sentence[*p..at]).len() <= 7
+                            && opens_clause(sentence, dates[*d].start)) =>
+            {
                 Some(dates[*d].value.clone())
             }
             _ => None,
@@ -3227,6 +3350,66 @@ mod tests {
             found("By 2026 we want 1 in 3 carers to have had a carer's assessment in the previous 12 months."),
             [pair(33.3, "2026")]
         );
+        // Numbered labels, words for numbers, ratios "in every".
+        assert_eq!(
+            found("Goal 2 – 4,000 more adults swimming each week by 2028."),
+            [pair(4000.0, "2028")]
+        );
+        assert_eq!(
+            found(
+                "Priority 4 – Sixty-five per cent of new mothers breastfeeding at 8 weeks by 2029."
+            ),
+            [pair(65.0, "2029")]
+        );
+        assert_eq!(
+            found("We will offer half a million more dental appointments by 2027/28."),
+            [pair(500000.0, "2027/28")]
+        );
+        assert_eq!(
+            found("Our goal: fewer than 1 in every 8 adults smoking by 2030."),
+            [pair(12.5, "2030")]
+        );
+        // A later target in another unit is no end figure for the first; ages between
+        // a value and its year do not take the year.
+        assert_eq!(
+            found("We will support 2,300 people into work in 2026/27, and at least 40% of them will still be working after a year."),
+            [pair(2300.0, "2026/27"), pair(40.0, "2026/27")]
+        );
+        assert_eq!(
+            found("Agree the ambition: 65% of 18 to 25 year olds offered a check in 2026/27."),
+            [pair(65.0, "2026/27")]
+        );
+        // A year between a value and a zero belongs to the value.
+        assert_eq!(
+            found("Our trajectory is 450 bed days in 2026/27 and none at all in 2027/28."),
+            [pair(450.0, "2026/27"), pair(0.0, "2027/28")]
+        );
+        // A change in per cent restated by a number from and to is one row.
+        assert_eq!(
+            found("The plan targets a 20% reduction in falls by 2028, taking the yearly number from about 900 to 720."),
+            [pair(720.0, "2028")]
+        );
+        // Zeros: "will be eliminated", "return to financial balance"; a share starting
+        // in a month. (Targets said in words come after the clause's numbers.)
+        assert_eq!(
+            found("Single-use cups will be eliminated from our canteens by June 2026, and 100% of our gas will come from green sources from April 2027."),
+            [pair(100.0, "2027-04"), pair(0.0, "2026-06")]
+        );
+        assert_eq!(
+            found("The financial plan requires the system to cut its deficit from £40m in 2025/26 to £15m in 2026/27 and to return to financial balance in 2027/28."),
+            [pair(15000000.0, "2026/27"), pair(0.0, "2027/28")]
+        );
+        // Hedged, past, received, included, named.
+        for context in [
+            "Subject to funding, we could open a third hub with 30 beds by winter 2026.",
+            "Our last strategy set a goal of 80% of babies reviewed by 2022. We reached 84% in 2022.",
+            "Each network will receive £1.50 per registered patient in 2026/27.",
+            "We will invest £4m, including £900,000 for two mobile units, in the Ashfield centre.",
+            "Eight health centres will be finished by 2029, among them the £12m Westgate Health Hub.",
+            "The trust will close half of its gap in consultant numbers, which is a long-standing problem.",
+        ] {
+            assert_eq!(found(context), [], "{context}");
+        }
     }
 
     #[test]
@@ -3279,6 +3462,7 @@ mod tests {
             "targets_writer4.jsonl",
             "targets_writer5.jsonl",
             "targets_writer6.jsonl",
+            "targets_writer7.jsonl",
         ] {
             check_written(name);
         }
