@@ -219,6 +219,10 @@ fn target_text() -> impl Strategy<Value = String> {
             "eliminate", "by a third", "up from", "compared with", "(currently ",
             "target: ", "ambition", "aged 65 and over", "within 62 days", "9 in 10",
             "over the same period", "that level", "the national ambition is",
+            "Mar-26", "Q3 ", " → ", "-\n", "\t", "  ", "in other words, halve it",
+            "between ", "forty per cent", "a million", "Goal 3 – ", ".12 ",
+            "we could", "by the same date", "return to financial balance",
+            "actual ", "target ", "will be eliminated", "1 in every 8",
         ])
         .prop_map(String::from),
         1 => "\\PC{1,6}",
