@@ -275,6 +275,9 @@ fn text_clauses(line: &str, inherited: Option<&str>) -> Vec<Clause> {
         // run on after semicolons: "KPIs for end of year 2024/25: turnover no higher
         // than 10.5%; sickness absence at or below 4.5%; …".
         let mut list_date: Option<String> = None;
+        // The label of a list of dated values ("Trajectory for X: 2025/26, 75%;
+        // 2026/27, 80%"), while the items run on after semicolons.
+        let mut item_label: Option<String> = None;
         for sentence in sentences(piece) {
             let raw = sentence;
             let sentence = sentence.trim_matches(|c: char| c.is_whitespace() || c == '-');
@@ -294,6 +297,17 @@ fn text_clauses(line: &str, inherited: Option<&str>) -> Vec<Clause> {
                 // "2024/25 target: 55%", read as a table cell.
                 out.push(Clause::Row {
                     cells: vec![String::new(), sentence.to_string()],
+                    header: None,
+                });
+                continue;
+            }
+            let label = item_label.take();
+            if let Some((label, item)) = dated_item(sentence, label) {
+                if raw.trim_end().ends_with(';') {
+                    item_label = Some(label.clone());
+                }
+                out.push(Clause::Row {
+                    cells: vec![label, item],
                     header: None,
                 });
                 continue;
@@ -371,6 +385,41 @@ fn list_lead(sentence: &str) -> Option<String> {
     );
     (ahead && numbers(&rest).is_empty()).then(|| date.value.clone())
 }
+
+/// An item of a list of dated values: "Trajectory for referrals seen within two hours:
+/// 2025/26, 75%;" opens one (its label looks ahead), "2026/27, 80%." goes on with the
+/// label before. Gives the label and the item as a target cell ("2025/26 target: 75%").
+fn dated_item(sentence: &str, label: Option<String>) -> Option<(String, String)> {
+    let (label, item) = match (label, sentence.split_once(':')) {
+        (Some(label), _) => (label, sentence),
+        (None, Some((lead, rest))) => {
+            let ahead = has_any(
+                &words(lead),
+                &[
+                    "trajectory",
+                    "trajectories",
+                    "target",
+                    "targets",
+                    "ambition",
+                    "milestones",
+                    "plan",
+                ],
+            );
+            if !ahead || !dates(lead).is_empty() || is_past(&words(lead)) {
+                return None;
+            }
+            (lead.trim().to_string(), rest)
+        }
+        (None, None) => return None,
+    };
+    let c = DATED_ITEM.captures(item.trim())?;
+    Some((label, format!("{} target: {}", &c[1], &c[2])))
+}
+
+static DATED_ITEM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^((?:Q[1-4]\s+)?(?:19|20)\d{2}(?:/\d{2})?),?\s+(£?\d[\d,]*(?:\.\d+)?\s?(?:%|m\b|k\b)?)\s*[;.]?$")
+        .expect("dated item pattern")
+});
 
 /// A run of periods and values joined by arrows, read as a table row whose first
 /// period is the baseline: "Breastfeeding at 6-8 weeks: 2023/24 44.1% → 2025/26 48%
@@ -3350,6 +3399,12 @@ mod tests {
             found("By 2026 we want 1 in 3 carers to have had a carer's assessment in the previous 12 months."),
             [pair(33.3, "2026")]
         );
+        // A list of dated values after a label that looks ahead.
+        assert_eq!(
+            found("Trajectory for falls responses within a day: 2026/27, 60%; 2027/28, 70%."),
+            [pair(60.0, "2026/27"), pair(70.0, "2027/28")]
+        );
+        assert_eq!(found("Results: 2023/24, 71%; 2024/25, 74%."), []);
         // Numbered labels, words for numbers, ratios "in every".
         assert_eq!(
             found("Goal 2 – 4,000 more adults swimming each week by 2028."),
