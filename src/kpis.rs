@@ -231,8 +231,15 @@ fn spaced_cells(line: &str) -> Option<Vec<String>> {
     match cells.len() {
         0 | 1 => None,
         2 => {
+            // "2023/24  71%" is a row of results; a milestone says what is done.
             let d = dates(&cells[0]);
-            (d.len() == 1 && d[0].start == 0 && d[0].end == cells[0].len()).then_some(cells)
+            let says_what = words(&cells[1])
+                .iter()
+                .filter(|w| w.chars().all(char::is_alphabetic))
+                .count()
+                >= 2;
+            (d.len() == 1 && d[0].start == 0 && d[0].end == cells[0].len() && says_what)
+                .then_some(cells)
         }
         _ if line.contains('\t') => Some(cells),
         _ => {
@@ -2375,9 +2382,9 @@ fn resolve(
 /// Whether the date at `start` follows a "by" that opens its clause: "By 2027 …",
 /// "…, and by 2030 …".
 fn opens_clause(sentence: &str, start: usize) -> bool {
-    let before = sentence[..start].trim_end();
+    let lower = sentence[..start].trim_end().to_ascii_lowercase();
     // "By winter 2025", "by the end of 2026".
-    let before = [
+    let lower = [
         "winter",
         "summer",
         "spring",
@@ -2386,25 +2393,14 @@ fn opens_clause(sentence: &str, start: usize) -> bool {
         "end of",
     ]
     .iter()
-    .find_map(|w| {
-        before.strip_suffix(w).or_else(|| {
-            before
-                .to_ascii_lowercase()
-                .ends_with(w)
-                .then(|| &before[..before.len() - w.len()])
-        })
-    })
-    .map_or(before, str::trim_end);
-    let Some(head) = before
-        .strip_suffix("by")
-        .or_else(|| before.strip_suffix("By"))
-    else {
+    .find(|w| lower.ends_with(*w))
+    .map_or(lower.as_str(), |w| {
+        lower[..lower.len() - w.len()].trim_end()
+    });
+    let Some(head) = lower.strip_suffix("by").map(str::trim_end) else {
         return false;
     };
-    let head = head.trim_end();
-    head.is_empty()
-        || head.ends_with([',', ';', ':', '('])
-        || head.to_ascii_lowercase().ends_with(" and")
+    head.is_empty() || head.ends_with([',', ';', ':', '(']) || head.ends_with(" and")
 }
 
 fn anchor_date_after(anchors: &[(usize, Anchor)], dates: &[Date], at: usize) -> Option<String> {
@@ -3457,6 +3453,8 @@ mod tests {
             found("Action\tMeasure\tMilestone\nHome visits for new parents\tShare of families visited\t90% by Q2 2025/26"),
             [pair(90.0, "Q2 2025/26")]
         );
+        // A two-column row of results is no milestone.
+        assert_eq!(found("Year  Uptake\n2022/23  66%\n2023/24  71%"), []);
         // Prose with wide spaces stays prose.
         assert_eq!(
             found("We will cut smoking at delivery to 6% by 2027.  In 2023/24 it was 9.8%.  Our midwives lead this work."),
