@@ -223,6 +223,7 @@ fn target_text() -> impl Strategy<Value = String> {
             "between ", "forty per cent", "a million", "Goal 3 – ", ".12 ",
             "we could", "by the same date", "return to financial balance",
             "actual ", "target ", "will be eliminated", "1 in every 8",
+            "one in two", " million", "nine in ten per cent", "who were", "housing",
         ])
         .prop_map(String::from),
         1 => "\\PC{1,6}",
