@@ -1313,6 +1313,15 @@ fn role_of(text: &str, n: &Number, previous: Option<(Role, &Number, bool)>) -> (
     if n.unit.is_empty() && before.first().is_some_and(|w| w == "nhs") {
         return (Role::Skip, false);
     }
+    // The emergency and advice lines: "lower-acuity 999 calls", "111 calls".
+    if n.unit.is_empty()
+        && matches!(digits, "999" | "111" | "119")
+        && words_after(text, n.end, 1)
+            .first()
+            .is_some_and(|w| w.starts_with("call") || w == "online" || w == "service")
+    {
+        return (Role::Skip, false);
+    }
     if let Some((Role::Skip, prev, true)) = previous {
         if text[prev.end..n.start].trim().is_empty() {
             return (Role::Skip, true);
@@ -3745,6 +3754,7 @@ mod tests {
             "The national ambition, agreed in the NHS Long Term Plan, is for 75% of cancers to be found at stage 1 or 2 by 2028.",
             "Indicator  2021/22  2022/23  2023/24\nEmergency admissions  4,100  4,300  4,500",
             "We will see no significant rise in attendances in 2025/26.",
+            "By March 2026 a single hub will handle NHS 111 and lower-acuity 999 calls.",
         ] {
             assert_eq!(found(context), [], "{context}");
         }
