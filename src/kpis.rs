@@ -492,9 +492,6 @@ static ARROW_NEXT: LazyLock<Regex> = LazyLock::new(|| {
 /// "Children accessing support 2023/24 actual 14,850 2024/25 target 16,400 Perinatal
 /// access 2023/24 actual 1,020 2024/25 target 1,250".
 fn inline_rows(sentence: &str) -> Option<Vec<Vec<String>>> {
-    if is_past(&words(sentence)) {
-        return None; // "We met our 2023/24 target: 68% …"
-    }
     let found: Vec<regex::Captures> = INLINE_KIND.captures_iter(sentence).collect();
     let targets = found
         .iter()
@@ -505,7 +502,8 @@ fn inline_rows(sentence: &str) -> Option<Vec<Vec<String>>> {
             )
         })
         .count();
-    if targets == 0 {
+    // "We met our 2023/24 target: 68% …" reports.
+    if targets == 0 || is_past(&words(sentence)) {
         return None;
     }
     let mut rows: Vec<Vec<String>> = Vec::new();
@@ -644,12 +642,13 @@ fn is_header(cells: &[String]) -> bool {
     let dated_column = date_column(cells).is_some()
         && cells[1..].iter().any(|c| {
             let c = c.to_ascii_lowercase();
-            ["ambition", "target", "trajectory", "goal", "plan"]
-                .iter()
-                .any(|w| c.contains(w))
+            AHEAD_LABELS.iter().any(|w| c.contains(w))
         });
     labels_only && (cells[1..].iter().any(|c| DATE.is_match(c)) || dated_column)
 }
+
+/// Words in a column's label that make its values targets.
+const AHEAD_LABELS: [&str; 5] = ["ambition", "target", "trajectory", "goal", "plan"];
 
 /// The column of a header that holds each row's date: "By", "Date", "Target date".
 fn date_column(header: &[String]) -> Option<usize> {
@@ -3156,11 +3155,9 @@ fn table_row(cells: &[String], header: Option<&[String]>) -> Vec<Target> {
             .next()
             .map(|d| d.value)
             .or_else(|| {
-                row_date.clone().filter(|_| {
-                    ["ambition", "target", "trajectory", "goal", "plan"]
-                        .iter()
-                        .any(|w| lower_head.contains(w))
-                })
+                row_date
+                    .clone()
+                    .filter(|_| AHEAD_LABELS.iter().any(|w| lower_head.contains(w)))
             });
         let base_label = ["baseline", "actual", "current", "outturn"]
             .iter()
