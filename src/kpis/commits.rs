@@ -172,6 +172,7 @@ pub(super) fn is_past(words: &[String]) -> bool {
             "commits",
             "commitment",
             "aims",
+            "want",
         ],
     );
     // "in the previous 12 months" defines what is counted; "our previous strategy"

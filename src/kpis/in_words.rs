@@ -50,6 +50,18 @@ pub(super) fn word_targets(
         let end = m.get(0).expect("match").end();
         push(date_after(end).map(|d| target(value, unit, dir, d)), end);
     }
+    // "a quarter more families … than the 6,300 who used them", "a third fewer".
+    if let Some(m) = FRACTION_MORE.captures(lower) {
+        if let Some(value) = share_in_words(&m[1]) {
+            let (unit, dir) = if matches!(&m[2], "more" | "higher" | "greater") {
+                ("% increase", Direction::Increase)
+            } else {
+                ("% reduction", Direction::Decrease)
+            };
+            let end = m.get(0).expect("match").end();
+            push(date_after(end).map(|d| target(value, unit, dir, d)), end);
+        }
+    }
     if let Some(m) = HALVE.find(lower) {
         push(
             date_after(m.end()).map(|d| target(50.0, "% reduction", Direction::Decrease, d)),
@@ -177,7 +189,7 @@ pub(super) static NET_ZERO: LazyLock<Regex> =
 /// with 60 learners", "having fallen to 61.9% during the pandemic"): its numbers are
 /// context.
 pub(super) static TOLD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\b(?:which|that|who)\s+(?:[\d,]+\s+\w+\s+)?(?:opened|started|began|was|were|has\s+been|have\s+been|had|used|joined|received|attended|completed|took)|,\s+(?:installed|opened|introduced|launched|established|completed|set\s+up)|\bhaving\s+(?:fallen|risen|dropped|grown|reached|been|increased|decreased|improved|declined))\b[^,;—–()]*")
+    Regex::new(r"(?:\b(?:which|that|who)\s+(?:[\d,]+\s+\w+\s+)?(?:opened|started|began|was|were|has\s+been|have\s+been|had|used|joined|received|attended|completed|took)|,\s+(?:installed|opened|introduced|launched|established|completed|set\s+up)|\bhaving\s+(?:fallen|risen|dropped|grown|reached|been|increased|decreased|improved|declined))\b(?:[^,;—–()]|,\d)*")
         .expect("told pattern")
 });
 
@@ -185,6 +197,19 @@ pub(super) static TOLD: LazyLock<Regex> = LazyLock::new(|| {
 pub(super) static MEANS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?:using|through|supported\s+by|via|with\s+(?:a|an|the)\b|including|funded\s+by|backed\s+by)")
         .expect("means pattern")
+});
+
+/// Words before "with the" that make it a standard kept, not a means.
+pub(super) static STANDARD_KEPT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:in\s+line|in\s+keeping|in\s+accordance|consistent)\s+$")
+        .expect("standard pattern")
+});
+
+/// Where a clause of means ends: another commitment joined on ("…, and to train",
+/// "; we will").
+pub(super) static NEXT_COMMITMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r";|,?\s+and\s+(?:to|will|we\s+will|we\s+aim\s+to)\s")
+        .expect("next commitment pattern")
 });
 
 /// A forecast, not a commitment: "if current trends continue", "is expected to
@@ -204,10 +229,16 @@ pub(super) static CONDITIONAL: LazyLock<Regex> = LazyLock::new(|| {
 pub(super) static FRACTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\bby\s+(half|a third|one third|two thirds|a quarter|one quarter|a fifth|one fifth|a tenth|one tenth)\b").expect("fraction pattern")
 });
+pub(super) static FRACTION_MORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b((?:a|one|two)\s+(?:thirds?|quarters?|fifths?|tenths?))\s+(more|fewer|less|lower|higher|greater)\b")
+        .expect("fraction more pattern")
+});
 pub(super) static HALVE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(?:halve|halved|halving)\b").expect("halve pattern"));
-pub(super) static DOUBLE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(?:double|doubled|doubling)\b").expect("double pattern"));
+pub(super) static DOUBLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:double|doubled|doubling|twice\s+as\s+(?:many|much))\b")
+        .expect("double pattern")
+});
 pub(super) static ZERO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)\b(?:

@@ -26,6 +26,11 @@ pub(super) struct Date {
     pub(super) day: bool,
 }
 
+/// Whether a date names a month ("2025-03"), not a year or a quarter.
+pub(super) fn is_month(value: &str) -> bool {
+    value.len() == 7 && value.as_bytes()[4] == b'-'
+}
+
 pub(super) fn dates(text: &str) -> Vec<Date> {
     let mut out = Vec::new();
     for c in DATE.captures_iter(text) {

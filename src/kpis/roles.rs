@@ -460,6 +460,7 @@ pub(super) fn role_of(
     let baseline_words = [
         "from",
         "currently",
+        "current",
         "compared",
         "against",
         "baseline",
@@ -470,8 +471,11 @@ pub(super) fn role_of(
         "stood",
         "today",
     ];
+    // "fewer … than the 31% recorded in 2022" compares with a figure that stands;
+    // "no more than 52" sets a limit.
     if baseline_words.contains(&prev1)
         || (prev1 == "with" && prev2 == "compared")
+        || (prev1 == "the" && prev2 == "than")
         || (prev1 == "of" && matches!(prev2, "baseline" | "level"))
         || (prev1 == ":"
             && before

@@ -82,13 +82,17 @@ pub(super) fn sentence_targets(sentence: &str, carried: Option<&str>) -> Vec<Tar
         // 2023/24") dates nothing.
         // ("who were sleeping rough … by 2026" is a state, not an event: its year
         // still counts.)
+        // A clause that counts what it had ("which had 2,600 walkers in 2023") tells
+        // an event all the same.
         let in_event = told.iter().any(|(a, b)| {
+            let span = &lower[*a..*b];
             d.start >= *a
                 && d.end <= *b
-                && !words(&lower[*a..*b])
+                && (!words(span)
                     .iter()
                     .take(2)
                     .any(|w| matches!(w.as_str(), "was" | "were" | "been" | "had"))
+                    || numbers.iter().any(|n| n.start >= *a && n.end <= *b))
         });
         if in_event {
             continue;
@@ -174,8 +178,7 @@ pub(super) fn sentence_targets(sentence: &str, carried: Option<&str>) -> Vec<Tar
             // year after "from" is a baseline ("by 20% from 2019/20"), and a month
             // before a count or a sum starts a service ("59 services from April 2025").
             ["from", ..]
-                if d.value.len() == 7
-                    && d.value.as_bytes()[4] == b'-'
+                if is_month(&d.value)
                     && (after.get(1).is_some_and(|a2| {
                         matches!((a1, a2.as_str()), ("at", "least") | ("no", _))
                     }) || (a1.is_empty()
@@ -207,9 +210,14 @@ pub(super) fn sentence_targets(sentence: &str, carried: Option<&str>) -> Vec<Tar
                 baseline_year = Some(d.value.clone());
             }
             // "for 2024 to 2034", "from 2023/24 to 2027/28": the period a document
-            // covers.
-            ["to", ..] if di > 0 && words(&sentence[date_list[di - 1].end..d.start]).len() <= 1 => {
-            }
+            // covers. A run of months ("from December 2024 to March 2025") is the time a
+            // standard is held, met by its end.
+            ["to", ..]
+                if di > 0
+                    && words(&sentence[date_list[di - 1].end..d.start]).len() <= 1
+                    && !(is_month(&d.value)
+                        && is_month(&date_list[di - 1].value)
+                        && numbers.iter().any(|n| n.end <= date_list[di - 1].start)) => {}
             ["to", ..] | ["through", ..] | ["until", ..] | ["across", ..] | ["throughout", ..] => {
                 anchors.push((d.start, Anchor::Date(di)));
             }
@@ -221,7 +229,12 @@ pub(super) fn sentence_targets(sentence: &str, carried: Option<&str>) -> Vec<Tar
             // of adults smoked" is context).
             // "than in 2023/24" compares; it sets no date.
             ["in", "than", ..] => {}
-            ["in", ..] | ["winter" | "summer" | "spring" | "autumn" | "year", "in", ..]
+            // "in the autumn 2025 campaign", "in the 2025 survey": the round of a
+            // programme or a survey a value is to be reached in.
+            ["in", ..]
+            | ["winter" | "summer" | "spring" | "autumn" | "year", "in", ..]
+            | ["the", "in", ..]
+            | ["winter" | "summer" | "spring" | "autumn", "the", "in", ..]
                 if words_before(sentence, d.start, 8).len() > 2 =>
             {
                 anchors.push((d.start, Anchor::Date(di)));
@@ -302,12 +315,23 @@ pub(super) fn sentence_targets(sentence: &str, carried: Option<&str>) -> Vec<Tar
     // date follows them closely ("78% by March 2025"); and what comes after a word of
     // means ("using", "through", "supported by") is how, not what.
     if let Some(first) = roles.iter().position(|r| *r == Role::Target) {
+        // "in line with the strategy" is a standard kept, not a means; the means run
+        // to the end of their clause ("…, and to train 5,000 workers by 2026").
         let means_at = MEANS
-            .find_at(&lower, numbers[first].end)
+            .find_iter(&lower[numbers[first].end..])
+            .map(|m| numbers[first].end + m.start())
+            .find(|&at| !STANDARD_KEPT.is_match(&lower[..at]))
+            .unwrap_or(usize::MAX);
+        let means_end = (means_at < lower.len())
+            .then(|| NEXT_COMMITMENT.find_at(&lower, means_at))
+            .flatten()
             .map_or(usize::MAX, |m| m.start());
         for i in 0..numbers.len() {
             let n = &numbers[i];
-            if matches!(roles[i], Role::Target | Role::Unmarked) && n.start > means_at {
+            if matches!(roles[i], Role::Target | Role::Unmarked)
+                && n.start > means_at
+                && n.start < means_end
+            {
                 roles[i] = Role::Skip;
             } else if roles[i] == Role::Unmarked
                 && attached[i].is_none()

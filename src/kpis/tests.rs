@@ -425,6 +425,72 @@ fn pdf_tables_quarters_lists_and_restatements_are_read_as_a_reader_would() {
 }
 
 #[test]
+fn comparisons_ranges_of_months_and_rounds_of_a_programme_are_read_as_a_reader_would() {
+    let found = |t: &str| {
+        extract(t)
+            .into_iter()
+            .map(|t| (t.target_value, t.unit, t.target_date, t.baseline_value))
+            .collect::<Vec<_>>()
+    };
+    let row =
+        |v: f64, unit: &str, d: &str, base: Option<f64>| (v, unit.to_string(), d.to_string(), base);
+    // A standard kept is no means; the means end where the next commitment starts.
+    assert_eq!(
+        found("We will cut falls admissions by 15% by 2028, in line with the county's ageing well plan, and recruit 40 strength and balance instructors by April 2026."),
+        [
+            row(15.0, "% reduction", "2028", None),
+            row(40.0, "strength", "2026-04", None)
+        ]
+    );
+    assert_eq!(
+        found("We will raise uptake to 70% by 2027 through 6 new clinics; we will also train 120 volunteers by 2026."),
+        [row(70.0, "%", "2027", None), row(120.0, "volunteers", "2026", None)]
+    );
+    // A share held over a run of months is met by its end; a plan's own run of months
+    // dates nothing.
+    assert_eq!(
+        found("Our aim is to keep bed occupancy at 92% or lower across the winter, from November 2025 to February 2026."),
+        [row(92.0, "%", "2026-02", None)]
+    );
+    assert_eq!(
+        found("This plan runs from April 2025 to March 2030 and we will open 4 family hubs."),
+        []
+    );
+    // The round of a programme or a survey.
+    assert_eq!(
+        found("We aim to lift uptake among care home staff to 60% in the winter 2025/26 campaign."),
+        [row(60.0, "%", "2025/26", None)]
+    );
+    assert_eq!(
+        found("Our aim is that 70% of carers feel supported in the 2026 carers survey."),
+        [row(70.0, "%", "2026", None)]
+    );
+    // Fractions more or fewer than a figure that stands; "twice as many".
+    assert_eq!(
+        found("By 2029 we want a fifth more young people to finish the programme than the 450 who finished it in 2024/25."),
+        [row(20.0, "% increase", "2029", Some(450.0))]
+    );
+    assert_eq!(
+        found("By 2028 we want two thirds fewer emergency readmissions than the current 1,200 a year."),
+        [row(66.7, "% reduction", "2028", Some(1200.0))]
+    );
+    assert_eq!(
+        found("By 2030 twice as many people will use the cycle hire scheme, which had 3,100 members in 2024."),
+        [row(100.0, "% increase", "2030", None)]
+    );
+    // "rather than the current" gives the starting point.
+    assert_eq!(
+        found("By 2030, two in ten adults, rather than the current three in ten, will be physically inactive."),
+        [row(20.0, "%", "2030", Some(30.0))]
+    );
+    // "no more than" after "than" is still a limit to reach.
+    assert_eq!(
+        found("We will have no more than 35 people waiting over 52 weeks by March 2026."),
+        [row(35.0, "people", "2026-03", None)]
+    );
+}
+
+#[test]
 fn indicators_name_what_is_measured_not_who_acts() {
     let cases = [
         (
@@ -463,7 +529,7 @@ fn indicators_name_what_is_measured_not_who_acts() {
     }
 }
 
-/// `corpus/kpis/targets*.jsonl` (written for this project by five writers, with
+/// `corpus/kpis/targets*.jsonl` (written for this project by eight writers, with
 /// distractors): the bar is recall and precision ≥ 0.90 on value and date, on each.
 #[test]
 fn written_target_sentences() {
@@ -475,13 +541,11 @@ fn written_target_sentences() {
         "targets_writer5.jsonl",
         "targets_writer6.jsonl",
         "targets_writer7.jsonl",
+        // Long passages with figures everywhere: 0.81 / 0.87 before the rules saw them.
+        "targets_writer8.jsonl",
     ] {
         check_written(name, 0.9);
     }
-    // Writer 8's long passages, each with many figures that are not targets, read
-    // at 0.81 / 0.87 before the rules saw them and 0.89 / 0.96 after the general
-    // mends; the bar keeps what was reached.
-    check_written("targets_writer8.jsonl", 0.87);
 }
 
 fn check_written(name: &str, bar: f64) {

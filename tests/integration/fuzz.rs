@@ -224,6 +224,9 @@ fn target_text() -> impl Strategy<Value = String> {
             "we could", "by the same date", "return to financial balance",
             "actual ", "target ", "will be eliminated", "1 in every 8",
             "one in two", " million", "nine in ten per cent", "who were", "housing",
+            "in line with the", "; we will", "a quarter more", "two thirds fewer",
+            "twice as many", "than the ", "rather than the current", "which had 2,",
+            "from December 2024 to March", "in the autumn ", "we want",
         ])
         .prop_map(String::from),
         1 => "\\PC{1,6}",
