@@ -205,7 +205,15 @@ pub(super) fn text_clauses(line: &str, inherited: Option<&str>) -> Vec<Clause> {
                 None
             };
             if raw.trim_end().ends_with(';') {
-                list_date = from_list.clone().or_else(|| opens_list.clone());
+                // "By 2030, three in ten adults will …; a quarter fewer children will
+                // …; and …": a deadline opening the first item dates the rest.
+                let opened_by = (from_list.is_none() && opens_list.is_none())
+                    .then(|| opening_deadline(sentence))
+                    .flatten();
+                list_date = from_list
+                    .clone()
+                    .or_else(|| opens_list.clone())
+                    .or(opened_by);
             }
             if LABELLED.is_match(sentence) {
                 // "2024/25 target: 55%", read as a table cell.
@@ -260,6 +268,17 @@ pub(super) fn text_clauses(line: &str, inherited: Option<&str>) -> Vec<Clause> {
         }
     }
     out
+}
+
+/// The deadline a clause opens with: "By 2030, …" or "By the end of March 2027, …".
+pub(super) fn opening_deadline(sentence: &str) -> Option<String> {
+    let first = dates(sentence).into_iter().next()?;
+    let before = sentence[..first.start].trim().to_ascii_lowercase();
+    let opens = matches!(
+        before.as_str(),
+        "by" | "by the end of" | "by end of" | "by the close of"
+    );
+    (opens && sentence[first.end..].trim_start().starts_with(',')).then_some(first.value)
 }
 
 /// The date of a list's lead-in before a colon, when the lead-in looks ahead and holds

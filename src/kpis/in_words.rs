@@ -199,6 +199,12 @@ pub(super) static MEANS: LazyLock<Regex> = LazyLock::new(|| {
         .expect("means pattern")
 });
 
+/// A clause that says no target is set.
+pub(super) static NO_TARGET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:not\s+(?:yet\s+)?(?:set|setting|agreed)\s+(?:a\s+|any\s+)?(?:local\s+)?targets?|no\s+(?:local\s+)?target\s+(?:has|have|is|was)\s+(?:yet\s+)?(?:been\s+)?(?:set|agreed)|without\s+(?:setting\s+)?a\s+target)\b")
+        .expect("no target pattern")
+});
+
 /// Words before "with the" that make it a standard kept, not a means.
 pub(super) static STANDARD_KEPT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?:in\s+line|in\s+keeping|in\s+accordance|consistent)\s+$")

@@ -105,6 +105,9 @@ fn extract_all(text: &str) -> Vec<Target> {
     let mut out = Vec::new();
     let mut national_before = false;
     let mut carried: Option<String> = None;
+    // The values and dates of the table rows above: prose under a table that gives one
+    // of them again ("66.7%, which we expect to reach in 2025/26") restates it.
+    let mut tabled: Vec<(f64, String)> = Vec::new();
     for unit in clauses(text) {
         match unit {
             Clause::Row { cells, header } => {
@@ -120,6 +123,11 @@ fn extract_all(text: &str) -> Vec<Target> {
                         }
                     }
                 } else {
+                    tabled.extend(
+                        found
+                            .iter()
+                            .map(|t| (t.target_value, t.target_date.clone())),
+                    );
                     out.extend(found);
                 }
             }
@@ -133,7 +141,12 @@ fn extract_all(text: &str) -> Vec<Target> {
                     let found = sentence_targets(&sentence, carried.as_deref());
                     // "Over the same period" reaches back one sentence only.
                     carried = found.last().map(|t| t.target_date.clone());
-                    out.extend(found.into_iter().map(|mut t| {
+                    let restated = |t: &Target| {
+                        tabled
+                            .iter()
+                            .any(|(v, d)| *v == t.target_value && *d == t.target_date)
+                    };
+                    out.extend(found.into_iter().filter(|t| !restated(t)).map(|mut t| {
                         if let Some(original) = &original {
                             t.sentence = original.clone();
                         }

@@ -38,6 +38,11 @@ pub(super) fn sentence_targets(sentence: &str, carried: Option<&str>) -> Vec<Tar
     if reports_national(sentence) {
         return Vec::new();
     }
+    // A measure tracked without a target: "we will track loneliness (7.8% in the 2023
+    // survey) but have not set a target for it".
+    if NO_TARGET.is_match(&lower) {
+        return Vec::new();
+    }
     // What might be done, not what will: "subject to funding we could open …", "we
     // would like to see …".
     if HEDGED.is_match(&lower) && !has_any(&all_words, &["will", "shall"]) {

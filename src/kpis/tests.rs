@@ -483,6 +483,25 @@ fn comparisons_ranges_of_months_and_rounds_of_a_programme_are_read_as_a_reader_w
         found("By 2030, two in ten adults, rather than the current three in ten, will be physically inactive."),
         [row(20.0, "%", "2030", Some(30.0))]
     );
+    // A deadline opening a list of clauses after semicolons dates each of them.
+    assert_eq!(
+        found("By 2029, 65% of eligible adults will have had a health check; smoking in pregnancy will fall to 5%; and two thirds fewer people will be admitted with falls."),
+        [
+            row(65.0, "%", "2029", None),
+            row(5.0, "%", "2029", None),
+            row(66.7, "% reduction", "2029", None)
+        ]
+    );
+    // A measure tracked without a target.
+    assert_eq!(
+        found("We will monitor the share of adults who feel lonely (9.1% in the 2024 residents survey) but have not set a target for it."),
+        []
+    );
+    // Prose under a table that gives a row's value and date again restates it.
+    assert_eq!(
+        found("| Measure | 2023/24 | 2025/26 |\n| Cancer first treatment within 62 days | 68% | 75% |\nWe expect to reach 75% in 2025/26, in line with the national standard."),
+        [row(75.0, "%", "2025/26", Some(68.0))]
+    );
     // "no more than" after "than" is still a limit to reach.
     assert_eq!(
         found("We will have no more than 35 people waiting over 52 weeks by March 2026."),
