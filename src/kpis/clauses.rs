@@ -458,7 +458,7 @@ pub(super) static ROW_BREAK: LazyLock<Regex> =
 /// A lead-in that dates the bullets after it: "… will deliver in 2025/26:", "By March
 /// 2027 we will:".
 pub(super) static LEAD_IN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b((?:by|in|during)\s+(?:the\s+end\s+of\s+)?(?:[a-z]+\s+)?(?:19|20)\d{2}(?:/\d{2})?)\b[^.]*(?:will|:|$)")
+    Regex::new(r"(?i)\b((?:by|in|during|for)\s+(?:the\s+end\s+of\s+)?(?:[a-z]+\s+)?(?:19|20)\d{2}(?:/\d{2})?)\b[^.]*(?:will|:|$)")
         .expect("lead-in pattern")
 });
 
@@ -475,6 +475,25 @@ pub(super) fn carried_lead(line: &str) -> Option<String> {
             &words(line),
             &["will", "shall", "aim", "ambition", "target", "plan"],
         );
+    // "Adult mental health priorities for 2025/26:": the year the items are for.
+    if let Some(year) = date.strip_prefix("for ").or(date.strip_prefix("For ")) {
+        let looks_ahead = has_any(
+            &words(line),
+            &[
+                "priorities",
+                "targets",
+                "ambitions",
+                "goals",
+                "objectives",
+                "milestones",
+                "commitments",
+                "trajectory",
+                "trajectories",
+                "deliverables",
+            ],
+        );
+        return (looks_ahead && line.ends_with(':')).then(|| format!("by {year}"));
+    }
     ahead.then_some(date)
 }
 

@@ -101,7 +101,8 @@ pub(super) const PAST: [&str; 30] = [
 ];
 
 /// Past participles after which "had" reports a result, even in a clause about a goal.
-pub(super) const PARTICIPLES: [&str; 10] = [
+pub(super) const PARTICIPLES: [&str; 11] = [
+    "hit",
     "fallen",
     "risen",
     "dropped",

@@ -258,6 +258,7 @@ pub(super) static ZERO: LazyLock<Regex> = LazyLock::new(|| {
           | (?:deficit|gap|waiting\s+list)\s+of\s+zero\b
           | no\s+deficit
           | close\s+(?:the\s+)?[\p{L}'’\s]*?(?:deficit|gap)
+          | clear\s+(?:the|our|its|their)\s+backlog
           | no\s+(?:one|child|children|patient|patients|person|people|family|families|adult|adults|resident|residents|never\s+events|[\p{L}-]+\s+(?:will|takes?|waits?|should|is|are|longer|more|over))
           | none\b
         )",

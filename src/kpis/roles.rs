@@ -15,9 +15,9 @@ pub(super) enum Role {
     Skip,
 }
 
-pub(super) const TIME_UNITS: [&str; 16] = [
-    "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months",
-    "year", "years", "mile", "miles", "times", "mg",
+pub(super) const TIME_UNITS: [&str; 18] = [
+    "second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks",
+    "month", "months", "year", "years", "mile", "miles", "times", "mg",
 ];
 
 /// Words after which a number is an identifier or part of a definition, not a value.
@@ -269,7 +269,8 @@ pub(super) fn role_of(
     let school_year = prev1 == "year" && raw_before.trim_end().ends_with("Year");
     if (NOT_VALUES.contains(&prev1) && (prev1 != "year" || school_year))
         || (prev1 == "of" && matches!(prev2, "our" | "score" | "bmi"))
-        || (prev1 == "out" || (prev1 == "of" && prev2 == "out"))
+        // "8 out of 10" (not "carry out 90% of scans").
+        || (prev1 == "of" && prev2 == "out")
         || matches!(first_after, "and" | "or")
             && matches!(
                 after.get(1).map(String::as_str),
@@ -442,7 +443,10 @@ pub(super) fn role_of(
     }
     // "the council's target is 85%", "our ambition is 70%".
     if matches!(prev1, "is" | "of" | "be")
-        && matches!(prev2, "target" | "ambition" | "aim" | "goal" | "trajectory")
+        && matches!(
+            prev2,
+            "target" | "ambition" | "aim" | "goal" | "trajectory" | "milestone"
+        )
     {
         return (Role::Target, false);
     }
@@ -456,7 +460,38 @@ pub(super) fn role_of(
             return (Role::Baseline, false);
         }
     }
+    // A sum that describes a thing ("a £9m urgent treatment centre will open") is
+    // context; a sum to save or to reach ("a £2m saving by 2026") is not.
+    if n.unit == "£"
+        && matches!(prev1, "a" | "an")
+        && text[n.end..]
+            .trim_start()
+            .starts_with(|c: char| c.is_lowercase())
+        && !matches!(
+            first_after,
+            "saving"
+                | "savings"
+                | "reduction"
+                | "cut"
+                | "increase"
+                | "surplus"
+                | "efficiency"
+                | "improvement"
+                | "rise"
+                | "fall"
+                | "a"
+                | "per"
+                | "each"
+                | "every"
+        )
+    {
+        return (Role::Skip, false);
+    }
     // The starting point.
+    // "from a count of 44 people", "beat last year's uptake of 43%".
+    if STARTING_FIGURE.is_match(&raw_before.to_ascii_lowercase()) {
+        return (Role::Baseline, false);
+    }
     let baseline_words = [
         "from",
         "currently",
@@ -509,3 +544,10 @@ pub(super) fn role_of(
 pub(super) fn paren_open(text: &str) -> bool {
     text.rfind('(').is_some_and(|i| !text[i..].contains(')'))
 }
+
+/// A figure given as where things stand, just before a number: "from a count of",
+/// "from a baseline of", "last year's uptake of".
+pub(super) static STARTING_FIGURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\bbacklog\s+of|\bfrom\s+(?:a|an|the)\s+(?:count|baseline|total|level|rate|figure|peak|high|low)\s+of|\blast\s+(?:year|winter|summer|season)(?:'s|’s)\s+[^.;,]{0,40}?\bof)\s+(?:about\s+|around\s+)?$")
+        .expect("starting figure pattern")
+});

@@ -172,6 +172,10 @@ pub(super) fn sentence_targets(sentence: &str, carried: Option<&str>) -> Vec<Tar
                 strong = true;
                 anchors.push((d.start, Anchor::Date(di)));
             }
+            // "at or above 80% in every month of 2025/26".
+            ["of", "month" | "quarter" | "week", "every" | "each", ..] => {
+                anchors.push((d.start, Anchor::Date(di)));
+            }
             ["of", "end", "the", "by", ..]
             | ["of", "end", "by", ..]
             | ["year", "of", "end", ..]

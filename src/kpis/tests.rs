@@ -502,6 +502,49 @@ fn comparisons_ranges_of_months_and_rounds_of_a_programme_are_read_as_a_reader_w
         found("| Measure | 2023/24 | 2025/26 |\n| Cancer first treatment within 62 days | 68% | 75% |\nWe expect to reach 75% in 2025/26, in line with the national standard."),
         [row(75.0, "%", "2025/26", Some(68.0))]
     );
+    // Seconds are part of the indicator; "every month of" a year holds a standard
+    // through it; an interim milestone is a target.
+    assert_eq!(
+        found("We aim to answer 95% of calls to the crisis line within 30 seconds by March 2026."),
+        [row(95.0, "%", "2026-03", None)]
+    );
+    assert_eq!(
+        found("We will keep the share of patients discharged by midday at or above 35% in every month of 2026/27."),
+        [row(35.0, "%", "2026/27", None)]
+    );
+    assert_eq!(
+        found("Our goal is 12% by 2030. Our interim milestone is 15% by 2027."),
+        [row(12.0, "%", "2030", None), row(15.0, "%", "2027", None)]
+    );
+    // Where things stand: "from a count of", "last year's … of", a backlog to clear.
+    assert_eq!(
+        found("We will halve the number of families in bed and breakfast by 2027, from a count of 62 in spring 2024."),
+        [row(50.0, "% reduction", "2027", Some(62.0))]
+    );
+    assert_eq!(
+        found("We want to beat last year's uptake of 61% among pregnant women by reaching 70% in 2025/26."),
+        [row(70.0, "%", "2025/26", Some(61.0))]
+    );
+    assert_eq!(
+        found(
+            "The service will clear the backlog of 1,400 overdue wheelchair reviews by Q3 2025/26."
+        ),
+        [row(0.0, "", "Q3 2025/26", Some(1400.0))]
+    );
+    // A goal already hit; a sum that describes a building; "carry out" is no "out of".
+    assert_eq!(
+        found("By March 2025 we had hit our goal of 500 volunteers, a year early."),
+        []
+    );
+    assert_eq!(
+        found("A £14m community diagnostic centre will open in autumn 2026, and we will carry out 90% of scans within six weeks by March 2027."),
+        [row(90.0, "%", "2027-03", None)]
+    );
+    // A list of priorities for a year, after a colon.
+    assert_eq!(
+        found("Children and young people priorities for 2026/27:\n- Eating disorders: 95% of urgent referrals seen within one week\n- Mental health support teams in 80 schools"),
+        [row(95.0, "%", "2026/27", None), row(80.0, "schools", "2026/27", None)]
+    );
     // "no more than" after "than" is still a limit to reach.
     assert_eq!(
         found("We will have no more than 35 people waiting over 52 weeks by March 2026."),
@@ -548,7 +591,7 @@ fn indicators_name_what_is_measured_not_who_acts() {
     }
 }
 
-/// `corpus/kpis/targets*.jsonl` (written for this project by eight writers, with
+/// `corpus/kpis/targets*.jsonl` (written for this project by nine writers, with
 /// distractors): the bar is recall and precision ≥ 0.90 on value and date, on each.
 #[test]
 fn written_target_sentences() {
@@ -562,6 +605,9 @@ fn written_target_sentences() {
         "targets_writer7.jsonl",
         // Long passages with figures everywhere: 0.81 / 0.87 before the rules saw them.
         "targets_writer8.jsonl",
+        // Other genres again (pledges, dashboards, press items, priority lists): 0.88 /
+        // 0.93 before the rules saw them.
+        "targets_writer9.jsonl",
     ] {
         check_written(name, 0.9);
     }

@@ -227,6 +227,8 @@ fn target_text() -> impl Strategy<Value = String> {
             "in line with the", "; we will", "a quarter more", "two thirds fewer",
             "twice as many", "than the ", "rather than the current", "which had 2,",
             "from December 2024 to March", "in the autumn ", "we want",
+            "clear the backlog of ", "from a count of ", "last year's uptake of ",
+            "priorities for 2025/26:", "in every month of ", "carry out ", "£9m centre",
         ])
         .prop_map(String::from),
         1 => "\\PC{1,6}",
