@@ -249,7 +249,7 @@ pub(super) fn text_clauses(line: &str, inherited: Option<&str>) -> Vec<Clause> {
                 ));
                 continue;
             }
-            let undated = dates(sentence).is_empty();
+            let undated = !own_deadline(sentence);
             match (&lead_date, &from_list) {
                 (Some(lead), _) if i >= first_dated && undated => {
                     out.push(Clause::Text(
@@ -268,6 +268,24 @@ pub(super) fn text_clauses(line: &str, inherited: Option<&str>) -> Vec<Clause> {
         }
     }
     out
+}
+
+/// Whether a clause has a date of its own that could be a deadline: a year in
+/// brackets, after "from", "since", "than" or "against", or glued to a figure ("63% in
+/// 2024") says where things stand, and a lead-in's date still dates the clause.
+pub(super) fn own_deadline(sentence: &str) -> bool {
+    let lower = sentence.to_ascii_lowercase();
+    dates(sentence).iter().any(|d| {
+        let before = lower[..d.start].trim_end();
+        let standing = ["from", "since", "than", "against", "with", "as in", "("]
+            .iter()
+            .any(|w| before.ends_with(w));
+        let glued = before.strip_suffix(" in").is_some_and(|b| {
+            b.trim_end()
+                .ends_with(|c: char| c.is_ascii_digit() || c == '%')
+        });
+        !(paren_open(&sentence[..d.start]) || standing || glued)
+    })
 }
 
 /// The deadline a clause opens with: "By 2030, …" or "By the end of March 2027, …".
@@ -492,7 +510,9 @@ pub(super) fn carried_lead(line: &str) -> Option<String> {
                 "deliverables",
             ],
         );
-        return (looks_ahead && line.ends_with(':')).then(|| format!("by {year}"));
+        // A heading ("Our goals for 2030") or a lead-in ending in a colon.
+        let heading = words(line).len() <= 8 && !line.ends_with(['.', ';', ',']);
+        return (looks_ahead && (line.ends_with(':') || heading)).then(|| format!("by {year}"));
     }
     ahead.then_some(date)
 }

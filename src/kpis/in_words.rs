@@ -189,7 +189,7 @@ pub(super) static NET_ZERO: LazyLock<Regex> =
 /// with 60 learners", "having fallen to 61.9% during the pandemic"): its numbers are
 /// context.
 pub(super) static TOLD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\b(?:which|that|who)\s+(?:[\d,]+\s+\w+\s+)?(?:opened|started|began|was|were|has\s+been|have\s+been|had|used|joined|received|attended|completed|took)|,\s+(?:installed|opened|introduced|launched|established|completed|set\s+up)|\bhaving\s+(?:fallen|risen|dropped|grown|reached|been|increased|decreased|improved|declined))\b(?:[^,;—–()]|,\d)*")
+    Regex::new(r"(?:\b(?:which|that|who)\s+(?:[\d,]+\s+\w+\s+)?(?:opened|started|began|was|were|has\s+been|have\s+been|had|used|joined|received|attended|completed|took)|,\s+(?:installed|opened|introduced|launched|established|completed|set\s+up)|\bwhen\s+(?:the|our|a|an)\s+[\w\s]{0,30}?\b(?:found|showed|counted|recorded)|\bhaving\s+(?:fallen|risen|dropped|grown|reached|been|increased|decreased|improved|declined))\b(?:[^,;—–()]|,\d)*")
         .expect("told pattern")
 });
 
@@ -197,6 +197,16 @@ pub(super) static TOLD: LazyLock<Regex> = LazyLock::new(|| {
 pub(super) static MEANS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?:using|through|supported\s+by|via|with\s+(?:a|an|the)\b|including|funded\s+by|backed\s+by)")
         .expect("means pattern")
+});
+
+/// Where one commitment ends and the next begins inside a sentence.
+pub(super) static CLAUSE_BREAK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r";|,\s+and\s+|,\s+while\s+").expect("clause break pattern"));
+
+/// "The plan is to reach 80% in 2025/26": a commitment without "will".
+pub(super) static PLAN_IS_TO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:plan|aim|intention|ambition|goal|expectation)\s+(?:is|was\s+agreed)\s+to\b")
+        .expect("plan is to pattern")
 });
 
 /// A clause that says no target is set.
@@ -239,8 +249,9 @@ pub(super) static FRACTION_MORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b((?:a|one|two)\s+(?:thirds?|quarters?|fifths?|tenths?))\s+(more|fewer|less|lower|higher|greater)\b")
         .expect("fraction more pattern")
 });
-pub(super) static HALVE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(?:halve|halved|halving)\b").expect("halve pattern"));
+pub(super) static HALVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:halve|halved|halving|half\s+as\s+(?:many|much))\b").expect("halve pattern")
+});
 pub(super) static DOUBLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?:double|doubled|doubling|twice\s+as\s+(?:many|much))\b")
         .expect("double pattern")

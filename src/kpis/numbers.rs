@@ -294,7 +294,7 @@ pub(super) static WORD_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 pub(super) static WORD_SHARE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)\b(?:
-            (?P<a>one|two|three|four|five|six|seven|eight|nine)\s+in\s+(?P<b>two|three|four|five|six|seven|eight|nine|ten)
+            (?P<a>one|two|three|four|five|six|seven|eight|nine)\s+(?:in|out\s+of)\s+(?P<b>two|three|four|five|six|seven|eight|nine|ten)
           | (?P<share>half|a\s+third|one\s+third|two\s+thirds|a\s+quarter|one\s+quarter|three\s+quarters|a\s+fifth|one\s+fifth|two\s+fifths|three\s+fifths|four\s+fifths)\s+of
         )\b",
     )

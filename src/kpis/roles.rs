@@ -492,6 +492,10 @@ pub(super) fn role_of(
     if STARTING_FIGURE.is_match(&raw_before.to_ascii_lowercase()) {
         return (Role::Baseline, false);
     }
+    // "(64% in 2024)" after a goal: where it stands, in brackets with its year.
+    if raw_before.trim_end().ends_with('(') && BRACKETED_YEAR.is_match(&text[n.end..]) {
+        return (Role::Baseline, false);
+    }
     let baseline_words = [
         "from",
         "currently",
@@ -550,4 +554,13 @@ pub(super) fn paren_open(text: &str) -> bool {
 pub(super) static STARTING_FIGURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:\bbacklog\s+of|\bfrom\s+(?:a|an|the)\s+(?:count|baseline|total|level|rate|figure|peak|high|low)\s+of|\blast\s+(?:year|winter|summer|season)(?:'s|’s)\s+[^.;,]{0,40}?\bof)\s+(?:about\s+|around\s+)?$")
         .expect("starting figure pattern")
+});
+
+/// What follows a bracketed figure that gives its own year: " in 2024)", " for
+/// 2023/24)".
+pub(super) static BRACKETED_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^\s*(?:of\s+[^()]{0,40}?\s+)?(?:in|for)\s+[^()]{0,20}?(?:19|20)\d{2}(?:/\d{2})?\s*\)",
+    )
+    .expect("bracketed year pattern")
 });

@@ -237,7 +237,7 @@ pub(super) fn sentence_targets(sentence: &str, carried: Option<&str>) -> Vec<Tar
             // "in 2024/25", "in winter 2024/25", not opening the sentence ("In 2022, 19%
             // of adults smoked" is context).
             // "than in 2023/24" compares; it sets no date.
-            ["in", "than", ..] => {}
+            ["in", "than", ..] | ["in", "as", ..] => {}
             // "in the autumn 2025 campaign", "in the 2025 survey": the round of a
             // programme or a survey a value is to be reached in.
             ["in", ..]
@@ -272,6 +272,7 @@ pub(super) fn sentence_targets(sentence: &str, carried: Option<&str>) -> Vec<Tar
 
     let cue = strong
         || has_any(&all_words, &CUES)
+        || PLAN_IS_TO.is_match(&lower)
         || first_verb(&all_words).is_some_and(|w| IMPERATIVES.contains(&w));
     if !cue || (anchors.is_empty() && attached.iter().all(Option::is_none)) {
         return Vec::new();
@@ -296,14 +297,30 @@ pub(super) fn sentence_targets(sentence: &str, carried: Option<&str>) -> Vec<Tar
         }
     }
     // "cut the rate by 10%, from 12.4 to 11.2": the change restates the end value.
-    let from_to = numbers.iter().zip(&roles).any(|(n, r)| {
-        *r == Role::Target
-            && words_before(sentence, n.start, 1)
-                .first()
-                .is_some_and(|w| w == "to")
-    }) && roles.contains(&Role::Baseline);
-    if from_to {
+    // Within one clause: "reduce X by 30% by 2028, and cut Y from 40% to 20%" is two.
+    let clause_of = |at: usize| CLAUSE_BREAK.find_iter(&lower[..at]).count();
+    let from_to = |clause: usize| {
+        let in_clause = |n: &Number| clause_of(n.start) == clause;
+        numbers.iter().zip(&roles).any(|(n, r)| {
+            *r == Role::Target
+                && in_clause(n)
+                && words_before(sentence, n.start, 1)
+                    .first()
+                    .is_some_and(|w| w == "to")
+        }) && numbers
+            .iter()
+            .zip(&roles)
+            .any(|(n, r)| *r == Role::Baseline && in_clause(n))
+    };
+    let restating: Vec<bool> = numbers
+        .iter()
+        .map(|n| from_to(clause_of(n.start)))
+        .collect();
+    {
         for (i, n) in numbers.iter().enumerate() {
+            if !restating[i] {
+                continue;
+            }
             let by = words_before(sentence, n.start, 1)
                 .first()
                 .is_some_and(|w| w == "by");

@@ -7,6 +7,14 @@ use super::*;
 /// cell says which is which; a cell with no value ("to be agreed") sets nothing.
 pub(super) fn table_row(cells: &[String], header: Option<&[String]>) -> Vec<Target> {
     let indicator = cells[0].trim_end_matches(':').trim().to_string();
+    // Under a header of periods, a row named for what it holds: "Actual 2024/25 | 70.2%
+    // | …" holds results, "Plan | 74% | 76%" holds a target in every column.
+    let row_label = indicator.to_ascii_lowercase();
+    let starts = |words: &[&str]| words.iter().any(|w| row_label.starts_with(w));
+    if header.is_some() && starts(&["actual", "outturn", "baseline"]) {
+        return Vec::new();
+    }
+    let plan_row = header.is_some() && starts(&["plan", "target", "trajectory", "ambition"]);
     struct Cell {
         /// `None` for an undated baseline column ("Measure | Baseline | Ambition for
         /// 2028").
@@ -112,9 +120,14 @@ pub(super) fn table_row(cells: &[String], header: Option<&[String]>) -> Vec<Targ
                     (value, unit)
                 })
         };
+        let label = head.to_ascii_lowercase();
         parsed.push(Cell {
             date,
-            label: head.to_ascii_lowercase(),
+            label: if plan_row {
+                format!("plan {label}")
+            } else {
+                label
+            },
             value,
         });
     }

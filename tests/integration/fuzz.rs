@@ -229,6 +229,8 @@ fn target_text() -> impl Strategy<Value = String> {
             "from December 2024 to March", "in the autumn ", "we want",
             "clear the backlog of ", "from a count of ", "last year's uptake of ",
             "priorities for 2025/26:", "in every month of ", "carry out ", "£9m centre",
+            "nine out of ten", "Plan | ", "Actual 2024/25 | ", "as in 2025", "(64% in 2024)",
+            "The plan is to ", "Our goals for 2030\n", "half as many", "when the count found",
         ])
         .prop_map(String::from),
         1 => "\\PC{1,6}",
