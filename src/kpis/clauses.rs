@@ -23,6 +23,9 @@ pub(super) fn clauses(text: &str) -> Vec<Clause> {
     // A lead-in line that dates the bullet lines under it ("By 2027/28 we will:").
     let mut lead: Option<String> = None;
     let mut results_table = false;
+    // Under "Our trajectory is:", lines of a date and a value are its milestones
+    // ("March 2026      62%"), where elsewhere they would be results.
+    let mut trajectory = false;
     let text = rejoin(text);
     for line in text.lines() {
         let line = line.trim();
@@ -32,6 +35,24 @@ pub(super) fn clauses(text: &str) -> Vec<Clause> {
             continue;
         }
         if !line.contains('|') {
+            if let Some((date, value)) = trajectory.then(|| dated_value(line)).flatten() {
+                out.push(Clause::Text(
+                    format!("{value} by {date}"),
+                    Some(line.to_string()),
+                ));
+                continue;
+            }
+            trajectory = line.ends_with(':')
+                && has_any(
+                    &words(line),
+                    &[
+                        "trajectory",
+                        "trajectories",
+                        "milestones",
+                        "targets",
+                        "ambitions",
+                    ],
+                );
             if let Some(cells) = spaced_cells(line) {
                 lead = None;
                 // A table laid out with spaces whose header names no ambition, plan or
@@ -286,6 +307,23 @@ pub(super) fn own_deadline(sentence: &str) -> bool {
         });
         !(paren_open(&sentence[..d.start]) || standing || glued)
     })
+}
+
+/// A line of a date and a value alone, a run of spaces or a tab apart: "March 2026
+/// 62%".
+pub(super) fn dated_value(line: &str) -> Option<(String, String)> {
+    let cells: Vec<&str> = CELL_GAP
+        .split(line.trim())
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    let [date, value] = cells.as_slice() else {
+        return None;
+    };
+    let found = dates(date);
+    let whole_date = found.len() == 1 && found[0].start == 0 && found[0].end == date.len();
+    let one_value = numbers(value).len() == 1 && words(value).len() <= 3;
+    (whole_date && one_value).then(|| (date.to_string(), value.to_string()))
 }
 
 /// The deadline a clause opens with: "By 2030, …" or "By the end of March 2027, …".

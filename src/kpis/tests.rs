@@ -576,6 +576,16 @@ fn comparisons_ranges_of_months_and_rounds_of_a_programme_are_read_as_a_reader_w
             .collect::<Vec<_>>(),
         [(10.0, "2027".to_string()), (9.0, "2026/27".to_string())]
     );
+    // Lines of a date and a value under "Our trajectory is:" are its milestones; the
+    // same lines under anything else are results.
+    assert_eq!(
+        found("Our trajectory is:\nMarch 2026      62%\nMarch 2027      68%"),
+        [
+            row(62.0, "%", "2026-03", None),
+            row(68.0, "%", "2027-03", None)
+        ]
+    );
+    assert_eq!(found("Results:\n2023/24      62%\n2024/25      68%"), []);
     // "The plan is to reach …" commits without "will".
     assert_eq!(
         found("In 2025/26, 71% of referrals were seen within two weeks. The plan is to reach 78% in 2026/27."),

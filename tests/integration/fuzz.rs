@@ -231,6 +231,7 @@ fn target_text() -> impl Strategy<Value = String> {
             "priorities for 2025/26:", "in every month of ", "carry out ", "£9m centre",
             "nine out of ten", "Plan | ", "Actual 2024/25 | ", "as in 2025", "(64% in 2024)",
             "The plan is to ", "Our goals for 2030\n", "half as many", "when the count found",
+            "Our trajectory is:\n", "March 2026      ",
         ])
         .prop_map(String::from),
         1 => "\\PC{1,6}",
