@@ -43,16 +43,8 @@ pub(super) fn clauses(text: &str) -> Vec<Clause> {
                 continue;
             }
             trajectory = line.ends_with(':')
-                && has_any(
-                    &words(line),
-                    &[
-                        "trajectory",
-                        "trajectories",
-                        "milestones",
-                        "targets",
-                        "ambitions",
-                    ],
-                );
+                && has_any(&words(line), &["trajectory", "trajectories", "milestones"])
+                && !looks_back(line);
             if let Some(cells) = spaced_cells(line) {
                 lead = None;
                 // A table laid out with spaces whose header names no ambition, plan or
@@ -210,6 +202,10 @@ pub(super) fn text_clauses(line: &str, inherited: Option<&str>) -> Vec<Clause> {
         // run on after semicolons: "KPIs for end of year 2024/25: turnover no higher
         // than 10.5%; sickness absence at or below 4.5%; …".
         let mut list_date: Option<String> = None;
+        // Whether the date came from a deadline opening the first item, which dates only
+        // the items that commit ("By 2030, smoking will fall to 5%; 14% of adults smoke"
+        // dates the first alone).
+        let mut opened = false;
         // The label of a list of dated values ("Trajectory for X: 2025/26, 75%;
         // 2026/27, 80%"), while the items run on after semicolons.
         let mut item_label: Option<String> = None;
@@ -220,6 +216,7 @@ pub(super) fn text_clauses(line: &str, inherited: Option<&str>) -> Vec<Clause> {
                 continue;
             }
             let from_list = list_date.take();
+            let from_opening = std::mem::take(&mut opened);
             let opens_list = if raw.trim_end().ends_with(';') && from_list.is_none() {
                 list_lead(sentence)
             } else {
@@ -231,6 +228,8 @@ pub(super) fn text_clauses(line: &str, inherited: Option<&str>) -> Vec<Clause> {
                 let opened_by = (from_list.is_none() && opens_list.is_none())
                     .then(|| opening_deadline(sentence))
                     .flatten();
+                opened = from_list.is_some() && from_opening
+                    || from_list.is_none() && opens_list.is_none() && opened_by.is_some();
                 list_date = from_list
                     .clone()
                     .or_else(|| opens_list.clone())
@@ -278,7 +277,10 @@ pub(super) fn text_clauses(line: &str, inherited: Option<&str>) -> Vec<Clause> {
                         Some(sentence.to_string()),
                     ));
                 }
-                (_, Some(date)) if undated => {
+                (_, Some(date))
+                    if undated
+                        && (!from_opening || has_any(&words(sentence), &["will", "shall"])) =>
+                {
                     out.push(Clause::Text(
                         format!("{sentence}, by {date}"),
                         Some(sentence.to_string()),
@@ -307,6 +309,25 @@ pub(super) fn own_deadline(sentence: &str) -> bool {
         });
         !(paren_open(&sentence[..d.start]) || standing || glued)
     })
+}
+
+/// A heading that reports on targets rather than setting them: "Performance against
+/// our targets:", "Key targets met in 2023/24:".
+pub(super) fn looks_back(line: &str) -> bool {
+    let w = words(line);
+    is_past(&w)
+        || has_any(
+            &w,
+            &[
+                "against",
+                "progress",
+                "performance",
+                "met",
+                "achieved",
+                "results",
+                "delivered",
+            ],
+        )
 }
 
 /// A line of a date and a value alone, a run of spaces or a tab apart: "March 2026
@@ -518,6 +539,12 @@ pub(super) static LEAD_IN: LazyLock<Regex> = LazyLock::new(|| {
         .expect("lead-in pattern")
 });
 
+/// A deadline anywhere in a line: "by March 2026".
+pub(super) static BY_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bby\s+(?:the\s+end\s+of\s+)?(?:[a-z]+\s+)?(?:19|20)\d{2}(?:/\d{2})?\b")
+        .expect("by date pattern")
+});
+
 /// The date a line gives the bullet lines under it: a lead-in that ends in a colon or
 /// is a heading with no full stop, and looks ahead ("By 2027/28 we will:", "What we
 /// will achieve in 2026"), not back ("In 2023/24 we:").
@@ -525,7 +552,12 @@ pub(super) fn carried_lead(line: &str) -> Option<String> {
     if line.ends_with('.') {
         return None;
     }
-    let date = LEAD_IN.captures(line)?[1].to_string();
+    // "As set out in our plan for 2024 to 2029, by March 2026 we will:": the "by" date.
+    let by_date = BY_DATE.find(line).map(|m| m.as_str().to_string());
+    let date = match by_date {
+        Some(by) if LEAD_IN.is_match(line) => by,
+        _ => LEAD_IN.captures(line)?[1].to_string(),
+    };
     let ahead = date.to_ascii_lowercase().starts_with("by")
         || has_any(
             &words(line),
@@ -550,7 +582,8 @@ pub(super) fn carried_lead(line: &str) -> Option<String> {
         );
         // A heading ("Our goals for 2030") or a lead-in ending in a colon.
         let heading = words(line).len() <= 8 && !line.ends_with(['.', ';', ',']);
-        return (looks_ahead && (line.ends_with(':') || heading)).then(|| format!("by {year}"));
+        return (looks_ahead && (line.ends_with(':') || heading) && !looks_back(line))
+            .then(|| format!("by {year}"));
     }
     ahead.then_some(date)
 }

@@ -173,9 +173,8 @@ pub(super) fn is_past(words: &[String]) -> bool {
             "commits",
             "commitment",
             "aims",
-            "want",
         ],
-    );
+    ) || contains_seq(words, &["we", "want"]);
     // "in the previous 12 months" defines what is counted; "our previous strategy"
     // reports.
     let previous_span = |i: usize| {

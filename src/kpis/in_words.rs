@@ -4,6 +4,18 @@ use super::*;
 
 /// Targets stated in words: "halve", "double", "by a third", "eliminate", "no
 /// patient will wait", "net zero", "close the deficit".
+/// "Our area has a third fewer GPs", "admissions are a quarter higher", "have twice
+/// as many admissions": a comparison that describes, not a change to make.
+pub(super) fn states_a_gap(lower: &str, at: usize) -> bool {
+    let before = words_before(lower, at, 2);
+    before.first().is_some_and(|w| {
+        matches!(
+            w.as_str(),
+            "has" | "have" | "had" | "are" | "is" | "was" | "were" | "with" | "see" | "sees"
+        )
+    })
+}
+
 pub(super) fn word_targets(
     sentence: &str,
     lower: &str,
@@ -51,7 +63,10 @@ pub(super) fn word_targets(
         push(date_after(end).map(|d| target(value, unit, dir, d)), end);
     }
     // "a quarter more families … than the 6,300 who used them", "a third fewer".
-    if let Some(m) = FRACTION_MORE.captures(lower) {
+    if let Some(m) = FRACTION_MORE
+        .captures(lower)
+        .filter(|m| !states_a_gap(lower, m.get(0).expect("match").start()))
+    {
         if let Some(value) = share_in_words(&m[1]) {
             let (unit, dir) = if matches!(&m[2], "more" | "higher" | "greater") {
                 ("% increase", Direction::Increase)
@@ -68,7 +83,10 @@ pub(super) fn word_targets(
             m.end(),
         );
     }
-    if let Some(m) = DOUBLE.find(lower) {
+    if let Some(m) = DOUBLE
+        .find(lower)
+        .filter(|m| !states_a_gap(lower, m.start()))
+    {
         push(
             date_after(m.end()).map(|d| target(100.0, "% increase", Direction::Increase, d)),
             m.end(),
@@ -208,6 +226,10 @@ pub(super) static PLAN_IS_TO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?:plan|aim|intention|ambition|goal|expectation)\s+(?:is|was\s+agreed)\s+to\b")
         .expect("plan is to pattern")
 });
+
+/// A clause that counts what it had: "which had 2,600 regular walkers".
+pub(super) static HAD_COUNT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:which|that|who)\s+had\s+\d").expect("had count pattern"));
 
 /// A clause that says no target is set.
 pub(super) static NO_TARGET: LazyLock<Regex> = LazyLock::new(|| {

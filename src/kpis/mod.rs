@@ -105,9 +105,10 @@ fn extract_all(text: &str) -> Vec<Target> {
     let mut out = Vec::new();
     let mut national_before = false;
     let mut carried: Option<String> = None;
-    // The values and dates of the table rows above: prose under a table that gives one
-    // of them again ("66.7%, which we expect to reach in 2025/26") restates it.
-    let mut tabled: Vec<(f64, String)> = Vec::new();
+    // The values, dates and indicator words of the table rows above: prose under a
+    // table that gives one of them again for the same measure ("The dementia diagnosis
+    // rate … 66.7%, which we expect to reach in 2025/26") restates it.
+    let mut tabled: Vec<(f64, String, Vec<String>)> = Vec::new();
     for unit in clauses(text) {
         match unit {
             Clause::Row { cells, header } => {
@@ -123,11 +124,13 @@ fn extract_all(text: &str) -> Vec<Target> {
                         }
                     }
                 } else {
-                    tabled.extend(
-                        found
-                            .iter()
-                            .map(|t| (t.target_value, t.target_date.clone())),
-                    );
+                    tabled.extend(found.iter().map(|t| {
+                        let named = words(&t.indicator)
+                            .into_iter()
+                            .filter(|w| w.len() > 3)
+                            .collect();
+                        (t.target_value, t.target_date.clone(), named)
+                    }));
                     out.extend(found);
                 }
             }
@@ -141,10 +144,13 @@ fn extract_all(text: &str) -> Vec<Target> {
                     let found = sentence_targets(&sentence, carried.as_deref());
                     // "Over the same period" reaches back one sentence only.
                     carried = found.last().map(|t| t.target_date.clone());
+                    let sentence_words = words(&sentence);
                     let restated = |t: &Target| {
-                        tabled
-                            .iter()
-                            .any(|(v, d)| *v == t.target_value && *d == t.target_date)
+                        tabled.iter().any(|(v, d, named)| {
+                            *v == t.target_value
+                                && *d == t.target_date
+                                && named.iter().any(|w| sentence_words.contains(w))
+                        })
                     };
                     out.extend(found.into_iter().filter(|t| !restated(t)).map(|mut t| {
                         if let Some(original) = &original {

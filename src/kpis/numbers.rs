@@ -28,7 +28,12 @@ pub(super) struct Date {
 
 /// Whether a date names a month ("2025-03"), not a year or a quarter.
 pub(super) fn is_month(value: &str) -> bool {
-    value.len() == 7 && value.as_bytes()[4] == b'-'
+    value.len() == 7
+        && value.as_bytes()[4] == b'-'
+        && value
+            .get(5..)
+            .and_then(|m| m.parse::<u32>().ok())
+            .is_some_and(|m| (1..=12).contains(&m))
 }
 
 pub(super) fn dates(text: &str) -> Vec<Date> {

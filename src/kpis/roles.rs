@@ -467,23 +467,26 @@ pub(super) fn role_of(
         && text[n.end..]
             .trim_start()
             .starts_with(|c: char| c.is_lowercase())
-        && !matches!(
-            first_after,
-            "saving"
-                | "savings"
-                | "reduction"
-                | "cut"
-                | "increase"
-                | "surplus"
-                | "efficiency"
-                | "improvement"
-                | "rise"
-                | "fall"
-                | "a"
-                | "per"
-                | "each"
-                | "every"
-        )
+        && !after.iter().take(3).any(|w| {
+            matches!(
+                w.as_str(),
+                "saving"
+                    | "savings"
+                    | "reduction"
+                    | "cut"
+                    | "increase"
+                    | "surplus"
+                    | "underspend"
+                    | "efficiency"
+                    | "improvement"
+                    | "rise"
+                    | "fall"
+                    | "a"
+                    | "per"
+                    | "each"
+                    | "every"
+            )
+        })
     {
         return (Role::Skip, false);
     }
@@ -499,7 +502,6 @@ pub(super) fn role_of(
     let baseline_words = [
         "from",
         "currently",
-        "current",
         "compared",
         "against",
         "baseline",
@@ -514,7 +516,14 @@ pub(super) fn role_of(
     // "no more than 52" sets a limit.
     if baseline_words.contains(&prev1)
         || (prev1 == "with" && prev2 == "compared")
-        || (prev1 == "the" && prev2 == "than")
+        || (prev1 == "the"
+            && prev2 == "than"
+            && COMPARED_IN_WORDS.is_match(&raw_before.to_ascii_lowercase()))
+        // "the current four in ten", not "maintain the current 95%".
+        || (prev1 == "current"
+            && !before.iter().take(4).any(|w| {
+                matches!(w.as_str(), "maintain" | "keep" | "sustain" | "hold" | "protect")
+            }))
         || (prev1 == "of" && matches!(prev2, "baseline" | "level"))
         || (prev1 == ":"
             && before
@@ -563,4 +572,10 @@ pub(super) static BRACKETED_YEAR: LazyLock<Regex> = LazyLock::new(|| {
         r"^\s*(?:of\s+[^()]{0,40}?\s+)?(?:in|for)\s+[^()]{0,20}?(?:19|20)\d{2}(?:/\d{2})?\s*\)",
     )
     .expect("bracketed year pattern")
+});
+
+/// A comparison in words before "than the …": "a quarter more families … than the".
+pub(super) static COMPARED_IN_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:(?:a|one|two)\s+(?:thirds?|quarters?|fifths?|tenths?)\s+(?:more|fewer|less|lower|higher|greater)|(?:twice|half)\s+as\s+(?:many|much))\b[^.;]*$")
+        .expect("compared in words pattern")
 });

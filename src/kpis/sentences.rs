@@ -40,7 +40,7 @@ pub(super) fn sentence_targets(sentence: &str, carried: Option<&str>) -> Vec<Tar
     }
     // A measure tracked without a target: "we will track loneliness (7.8% in the 2023
     // survey) but have not set a target for it".
-    if NO_TARGET.is_match(&lower) {
+    if NO_TARGET.is_match(&lower) && !BY_DATE.is_match(sentence) {
         return Vec::new();
     }
     // What might be done, not what will: "subject to funding we could open …", "we
@@ -97,7 +97,7 @@ pub(super) fn sentence_targets(sentence: &str, carried: Option<&str>) -> Vec<Tar
                     .iter()
                     .take(2)
                     .any(|w| matches!(w.as_str(), "was" | "were" | "been" | "had"))
-                    || numbers.iter().any(|n| n.start >= *a && n.end <= *b))
+                    || HAD_COUNT.is_match(span))
         });
         if in_event {
             continue;
@@ -238,11 +238,11 @@ pub(super) fn sentence_targets(sentence: &str, carried: Option<&str>) -> Vec<Tar
             // of adults smoked" is context).
             // "than in 2023/24" compares; it sets no date.
             ["in", "than", ..] | ["in", "as", ..] => {}
-            // "in the autumn 2025 campaign", "in the 2025 survey": the round of a
-            // programme or a survey a value is to be reached in.
+            // "in the autumn 2025 campaign": the round of a programme a value is to be
+            // reached in. (Not "in the 2021 Census" or "in the 2024 survey", which name
+            // a source.)
             ["in", ..]
             | ["winter" | "summer" | "spring" | "autumn" | "year", "in", ..]
-            | ["the", "in", ..]
             | ["winter" | "summer" | "spring" | "autumn", "the", "in", ..]
                 if words_before(sentence, d.start, 8).len() > 2 =>
             {

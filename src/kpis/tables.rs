@@ -9,12 +9,15 @@ pub(super) fn table_row(cells: &[String], header: Option<&[String]>) -> Vec<Targ
     let indicator = cells[0].trim_end_matches(':').trim().to_string();
     // Under a header of periods, a row named for what it holds: "Actual 2024/25 | 70.2%
     // | …" holds results, "Plan | 74% | 76%" holds a target in every column.
-    let row_label = indicator.to_ascii_lowercase();
-    let starts = |words: &[&str]| words.iter().any(|w| row_label.starts_with(w));
-    if header.is_some() && starts(&["actual", "outturn", "baseline"]) {
+    let row_label = DATE
+        .replace_all(&indicator.to_ascii_lowercase(), "")
+        .trim()
+        .to_string();
+    let named = |names: &[&str]| header.is_some() && names.contains(&row_label.as_str());
+    if named(&["actual", "actuals", "outturn", "baseline"]) {
         return Vec::new();
     }
-    let plan_row = header.is_some() && starts(&["plan", "target", "trajectory", "ambition"]);
+    let plan_row = named(&["plan", "target", "trajectory", "ambition"]);
     struct Cell {
         /// `None` for an undated baseline column ("Measure | Baseline | Ambition for
         /// 2028").

@@ -461,9 +461,10 @@ fn comparisons_ranges_of_months_and_rounds_of_a_programme_are_read_as_a_reader_w
         found("We aim to lift uptake among care home staff to 60% in the winter 2025/26 campaign."),
         [row(60.0, "%", "2025/26", None)]
     );
+    // A source named with its year is no deadline.
     assert_eq!(
-        found("Our aim is that 70% of carers feel supported in the 2026 carers survey."),
-        [row(70.0, "%", "2026", None)]
+        found("We will support 70% of the carers identified in the 2021 Census by 2027."),
+        [row(70.0, "%", "2027", None)]
     );
     // Fractions more or fewer than a figure that stands; "twice as many".
     assert_eq!(
@@ -497,9 +498,10 @@ fn comparisons_ranges_of_months_and_rounds_of_a_programme_are_read_as_a_reader_w
         found("We will monitor the share of adults who feel lonely (9.1% in the 2024 residents survey) but have not set a target for it."),
         []
     );
-    // Prose under a table that gives a row's value and date again restates it.
+    // Prose under a table that gives a row's value and date again, for the same
+    // measure, restates it.
     assert_eq!(
-        found("| Measure | 2023/24 | 2025/26 |\n| Cancer first treatment within 62 days | 68% | 75% |\nWe expect to reach 75% in 2025/26, in line with the national standard."),
+        found("| Measure | 2023/24 | 2025/26 |\n| Cancer first treatment within 62 days | 68% | 75% |\nWe expect first treatment within 62 days to reach 75% in 2025/26, in line with the national standard."),
         [row(75.0, "%", "2025/26", Some(68.0))]
     );
     // Seconds are part of the indicator; "every month of" a year holds a standard
@@ -590,6 +592,47 @@ fn comparisons_ranges_of_months_and_rounds_of_a_programme_are_read_as_a_reader_w
     assert_eq!(
         found("In 2025/26, 71% of referrals were seen within two weeks. The plan is to reach 78% in 2026/27."),
         [row(78.0, "%", "2026/27", None)]
+    );
+    // What a review of these rules found, each read as a reader would.
+    for context in [
+        "Satisfaction stood at 64% in the 2023 survey and we will increase it to 70%.",
+        "Our area has a third fewer GPs than the national average, so we will recruit more GPs by 2027.",
+        "Performance against our targets:\nMarch 2024      58%\nMarch 2025      61%",
+        "Progress against our targets for 2023/24:\n• 72% of cancer patients diagnosed within 28 days",
+        "Residents told us they want faster access, and in 2023/24 62% of patients were seen within 18 weeks.",
+        "The 12 priorities in our plan for 2024-25 to 2028-29 will guide our work.",
+    ] {
+        assert_eq!(found(context), [], "{context}");
+    }
+    assert_eq!(
+        found("Measure | 2023/24 | 2024/25\nPlanned care waiting list | 7,000 | 6,500"),
+        [row(6500.0, "", "2024/25", Some(7000.0))]
+    );
+    assert_eq!(
+        found(
+            "We will halve the number of patients who had waited more than 62 days by March 2026."
+        ),
+        [row(50.0, "% reduction", "2026-03", None)]
+    );
+    assert_eq!(
+        found("We will reach 80% flu vaccine uptake by 2026, but have not set a target for COVID-19 boosters."),
+        [row(80.0, "%", "2026", None)]
+    );
+    assert_eq!(
+        found("By 2030, smoking will fall to 5%; 14% of adults in Blackpool smoke."),
+        [row(5.0, "%", "2030", None)]
+    );
+    assert_eq!(
+        found("As set out in our plan for 2024 to 2029, by March 2026 we will:\n• see 78% of patients within four hours\n• recruit 40 nurses"),
+        [row(78.0, "%", "2026-03", None), row(40.0, "nurses", "2026-03", None)]
+    );
+    assert_eq!(
+        found("We will maintain the current 95% performance through 2025/26."),
+        [row(95.0, "%", "2025/26", None)]
+    );
+    assert_eq!(
+        found("We will achieve a £3m recurrent saving by 2026."),
+        [row(3000000.0, "£", "2026", None)]
     );
     // "no more than" after "than" is still a limit to reach.
     assert_eq!(
