@@ -137,17 +137,22 @@ pub(super) static WRAPPED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"([^.:;!?|\s])[ \t]*\n[ \t]*(\p{Ll})").expect("wrapped line pattern")
 });
 
+/// The cells of a line laid out with tabs or runs of spaces.
+fn gap_cells(line: &str) -> Vec<&str> {
+    CELL_GAP
+        .split(line.trim())
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
 /// The cells of a table row laid out with tabs or runs of spaces, as PDF text gives
 /// it: "A&E 4-hour performance (%)  71.2  76.0  78.0". Two cells only when the first
 /// is a date ("Mar-26  95% of referrals…"); with spaces, at least two short cells
 /// after the first must hold a value or a period, so that prose with wide spaces
 /// stays prose.
 pub(super) fn spaced_cells(line: &str) -> Option<Vec<String>> {
-    let cells: Vec<String> = CELL_GAP
-        .split(line.trim())
-        .map(|c| c.trim().to_string())
-        .filter(|c| !c.is_empty())
-        .collect();
+    let cells: Vec<String> = gap_cells(line).into_iter().map(String::from).collect();
     match cells.len() {
         0 | 1 => None,
         2 => {
@@ -200,12 +205,10 @@ pub(super) fn text_clauses(line: &str, inherited: Option<&str>) -> Vec<Clause> {
     for (i, piece) in pieces.iter().enumerate() {
         // The date a list after a colon gives the items after the first, while they
         // run on after semicolons: "KPIs for end of year 2024/25: turnover no higher
-        // than 10.5%; sickness absence at or below 4.5%; …".
-        let mut list_date: Option<String> = None;
-        // Whether the date came from a deadline opening the first item, which dates only
-        // the items that commit ("By 2030, smoking will fall to 5%; 14% of adults smoke"
-        // dates the first alone).
-        let mut opened = false;
+        // than 10.5%; sickness absence at or below 4.5%; …". With `true` when the date
+        // is a deadline opening the first item, which dates only the items that commit
+        // ("By 2030, smoking will fall to 5%; 14% of adults smoke" dates the first alone).
+        let mut list_date: Option<(String, bool)> = None;
         // The label of a list of dated values ("Trajectory for X: 2025/26, 75%;
         // 2026/27, 80%"), while the items run on after semicolons.
         let mut item_label: Option<String> = None;
@@ -216,7 +219,6 @@ pub(super) fn text_clauses(line: &str, inherited: Option<&str>) -> Vec<Clause> {
                 continue;
             }
             let from_list = list_date.take();
-            let from_opening = std::mem::take(&mut opened);
             let opens_list = if raw.trim_end().ends_with(';') && from_list.is_none() {
                 list_lead(sentence)
             } else {
@@ -225,15 +227,10 @@ pub(super) fn text_clauses(line: &str, inherited: Option<&str>) -> Vec<Clause> {
             if raw.trim_end().ends_with(';') {
                 // "By 2030, three in ten adults will …; a quarter fewer children will
                 // …; and …": a deadline opening the first item dates the rest.
-                let opened_by = (from_list.is_none() && opens_list.is_none())
-                    .then(|| opening_deadline(sentence))
-                    .flatten();
-                opened = from_list.is_some() && from_opening
-                    || from_list.is_none() && opens_list.is_none() && opened_by.is_some();
                 list_date = from_list
                     .clone()
-                    .or_else(|| opens_list.clone())
-                    .or(opened_by);
+                    .or_else(|| opens_list.clone().map(|date| (date, false)))
+                    .or_else(|| opening_deadline(sentence).map(|date| (date, true)));
             }
             if LABELLED.is_match(sentence) {
                 // "2024/25 target: 55%", read as a table cell.
@@ -277,9 +274,9 @@ pub(super) fn text_clauses(line: &str, inherited: Option<&str>) -> Vec<Clause> {
                         Some(sentence.to_string()),
                     ));
                 }
-                (_, Some(date))
+                (_, Some((date, only_commitments)))
                     if undated
-                        && (!from_opening || has_any(&words(sentence), &["will", "shall"])) =>
+                        && (!only_commitments || has_any(&words(sentence), &["will", "shall"])) =>
                 {
                     out.push(Clause::Text(
                         format!("{sentence}, by {date}"),
@@ -333,11 +330,7 @@ pub(super) fn looks_back(line: &str) -> bool {
 /// A line of a date and a value alone, a run of spaces or a tab apart: "March 2026
 /// 62%".
 pub(super) fn dated_value(line: &str) -> Option<(String, String)> {
-    let cells: Vec<&str> = CELL_GAP
-        .split(line.trim())
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .collect();
+    let cells = gap_cells(line);
     let [date, value] = cells.as_slice() else {
         return None;
     };

@@ -144,7 +144,11 @@ fn extract_all(text: &str) -> Vec<Target> {
                     let found = sentence_targets(&sentence, carried.as_deref());
                     // "Over the same period" reaches back one sentence only.
                     carried = found.last().map(|t| t.target_date.clone());
-                    let sentence_words = words(&sentence);
+                    let sentence_words = if tabled.is_empty() {
+                        Vec::new()
+                    } else {
+                        words(&sentence)
+                    };
                     let restated = |t: &Target| {
                         tabled.iter().any(|(v, d, named)| {
                             *v == t.target_value

@@ -518,7 +518,7 @@ pub(super) fn role_of(
         || (prev1 == "with" && prev2 == "compared")
         || (prev1 == "the"
             && prev2 == "than"
-            && COMPARED_IN_WORDS.is_match(&raw_before.to_ascii_lowercase()))
+            && compared_in_words(raw_before))
         // "the current four in ten", not "maintain the current 95%".
         || (prev1 == "current"
             && !before.iter().take(4).any(|w| {
@@ -574,8 +574,14 @@ pub(super) static BRACKETED_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     .expect("bracketed year pattern")
 });
 
-/// A comparison in words before "than the …": "a quarter more families … than the".
-pub(super) static COMPARED_IN_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:(?:a|one|two)\s+(?:thirds?|quarters?|fifths?|tenths?)\s+(?:more|fewer|less|lower|higher|greater)|(?:twice|half)\s+as\s+(?:many|much))\b[^.;]*$")
-        .expect("compared in words pattern")
+/// A comparison in words earlier in the clause, before "than the …": "a quarter more
+/// families … than the", "twice as many … than the".
+pub(super) fn compared_in_words(before: &str) -> bool {
+    let lower = before.to_ascii_lowercase();
+    let clause = lower.rsplit(['.', ';']).next().unwrap_or("");
+    FRACTION_MORE.is_match(clause) || AS_MANY.is_match(clause)
+}
+
+pub(super) static AS_MANY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:twice|half)\s+as\s+(?:many|much)\b").expect("as many pattern")
 });

@@ -298,42 +298,40 @@ pub(super) fn sentence_targets(sentence: &str, carried: Option<&str>) -> Vec<Tar
     }
     // "cut the rate by 10%, from 12.4 to 11.2": the change restates the end value.
     // Within one clause: "reduce X by 30% by 2028, and cut Y from 40% to 20%" is two.
-    let clause_of = |at: usize| CLAUSE_BREAK.find_iter(&lower[..at]).count();
-    let from_to = |clause: usize| {
-        let in_clause = |n: &Number| clause_of(n.start) == clause;
-        numbers.iter().zip(&roles).any(|(n, r)| {
-            *r == Role::Target
-                && in_clause(n)
-                && words_before(sentence, n.start, 1)
-                    .first()
-                    .is_some_and(|w| w == "to")
-        }) && numbers
-            .iter()
-            .zip(&roles)
-            .any(|(n, r)| *r == Role::Baseline && in_clause(n))
-    };
-    let restating: Vec<bool> = numbers
+    let clause: Vec<usize> = numbers
         .iter()
-        .map(|n| from_to(clause_of(n.start)))
+        .map(|n| CLAUSE_BREAK.find_iter(&lower[..n.start]).count())
         .collect();
-    {
-        for (i, n) in numbers.iter().enumerate() {
-            if !restating[i] {
-                continue;
-            }
-            let by = words_before(sentence, n.start, 1)
-                .first()
-                .is_some_and(|w| w == "by");
-            // "a 10% reduction …, taking the number from around 700 to 630".
-            let change = words_after(sentence, n.end, 1).first().is_some_and(|w| {
-                matches!(
-                    w.as_str(),
-                    "reduction" | "cut" | "increase" | "rise" | "fall"
-                )
-            });
-            if roles[i] == Role::Target && (by || change) && n.unit == "%" {
-                roles[i] = Role::Skip;
-            }
+    let has_in_clause = |c: usize, wanted: &dyn Fn(usize) -> bool| {
+        (0..numbers.len()).any(|j| clause[j] == c && wanted(j))
+    };
+    let from_to: Vec<bool> = clause
+        .iter()
+        .map(|&c| {
+            has_in_clause(c, &|j| {
+                roles[j] == Role::Target
+                    && words_before(sentence, numbers[j].start, 1)
+                        .first()
+                        .is_some_and(|w| w == "to")
+            }) && has_in_clause(c, &|j| roles[j] == Role::Baseline)
+        })
+        .collect();
+    for (i, n) in numbers.iter().enumerate() {
+        if !from_to[i] {
+            continue;
+        }
+        let by = words_before(sentence, n.start, 1)
+            .first()
+            .is_some_and(|w| w == "by");
+        // "a 10% reduction …, taking the number from around 700 to 630".
+        let change = words_after(sentence, n.end, 1).first().is_some_and(|w| {
+            matches!(
+                w.as_str(),
+                "reduction" | "cut" | "increase" | "rise" | "fall"
+            )
+        });
+        if roles[i] == Role::Target && (by || change) && n.unit == "%" {
+            roles[i] = Role::Skip;
         }
     }
     // Where a clause marks its target ("to 24%", "by 25%"), the numbers around it that

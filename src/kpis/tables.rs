@@ -124,20 +124,13 @@ pub(super) fn table_row(cells: &[String], header: Option<&[String]>) -> Vec<Targ
                 })
         };
         let label = head.to_ascii_lowercase();
-        parsed.push(Cell {
-            date,
-            label: if plan_row {
-                format!("plan {label}")
-            } else {
-                label
-            },
-            value,
-        });
+        parsed.push(Cell { date, label, value });
     }
     let is_target = |label: &str| {
-        ["target", "ambition", "plan", "goal", "trajectory", "aim"]
-            .iter()
-            .any(|w| label.contains(w))
+        plan_row
+            || ["target", "ambition", "plan", "goal", "trajectory", "aim"]
+                .iter()
+                .any(|w| label.contains(w))
     };
     let is_base = |label: &str| {
         ["baseline", "actual", "current", "outturn"]
