@@ -42,6 +42,19 @@ pub(super) fn clauses(text: &str) -> Vec<Clause> {
                 ));
                 continue;
             }
+            // "Year 2 (2026/27): 230 beds": a plan's year, numbered, and what it
+            // reaches by then.
+            if let Some(c) = PLAN_YEAR.captures(line) {
+                out.extend(
+                    text_clauses(&format!("{} by {}", &c[2], &c[1]), None)
+                        .into_iter()
+                        .map(|c| match c {
+                            Clause::Text(t, _) => Clause::Text(t, Some(line.to_string())),
+                            row => row,
+                        }),
+                );
+                continue;
+            }
             trajectory = line.ends_with(':')
                 && has_any(&words(line), &["trajectory", "trajectories", "milestones"])
                 && !looks_back(line);
@@ -486,6 +499,11 @@ pub(super) fn inline_rows(sentence: &str) -> Option<Vec<Vec<String>>> {
     Some(rows)
 }
 
+pub(super) static PLAN_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^year\s+\d{1,2}\s*\(\s*((?:19|20)\d{2}(?:/\d{2})?)\s*\)\s*:\s*((?:at\s+least\s+|up\s+to\s+|no\s+more\s+than\s+)?£?\d.*?)\.?$")
+        .expect("plan year pattern")
+});
+
 pub(super) static INLINE_KIND: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b((?:19|20)\d{2}(?:/\d{2})?)\s+(actual|baseline|outturn|target|plan|trajectory|ambition)\s*:?\s+(£?\d[\d,]*(?:\.\d+)?\s?%?)")
         .expect("inline kind pattern")
@@ -581,13 +599,17 @@ pub(super) fn carried_lead(line: &str) -> Option<String> {
     ahead.then_some(date)
 }
 
-/// A line that is one bullet of a list.
+/// A line that is one bullet of a list. PDF extractors give Word's bullets as they
+/// were drawn: a lower-case "o" (Courier's hollow bullet), or a private-use character of
+/// the Symbol and Wingdings fonts (U+F0A7, U+F0B7, U+F0D8).
 pub(super) static BULLET_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[•●▪◦]|[-–*]\s|\d{1,2}[.)]\s)").expect("bullet line pattern")
+    Regex::new(r"^(?:[•●▪◦■□➢►✓\u{F0A7}\u{F0B7}\u{F0D8}]|[-–*o]\s|\d{1,2}[.)]\s)")
+        .expect("bullet line pattern")
 });
 
 pub(super) static BULLET: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\s*[•●▪◦]\s*|^\s*[-–*]\s+|\s[-–]\s+(?:[A-Z])").expect("bullet pattern")
+    Regex::new(r"\s*[•●▪◦■□➢►✓\u{F0A7}\u{F0B7}\u{F0D8}]\s*|^\s*[-–*]\s+|\s[-–]\s+(?:[A-Z])")
+        .expect("bullet pattern")
 });
 
 /// Sentences, split after `.`, `!`, `?` before a capital, a bullet or a digit, and

@@ -118,6 +118,10 @@ pub(super) const PARTICIPLES: [&str; 11] = [
 /// Whether a clause reports a national ambition without adopting it.
 pub(super) fn reports_national(sentence: &str) -> bool {
     let lower = sentence.to_ascii_lowercase();
+    // A local target set beside a national one reports only if its own part does.
+    if let Some(m) = BESIDE_NATIONAL.find(&lower) {
+        return reports_national(&sentence[..m.start()]);
+    }
     let words = words(sentence);
     // A clause that starts with a verb adopts it: "Halve smoking … and reach the
     // national smokefree ambition of 5%".
@@ -237,3 +241,9 @@ pub(super) fn contains_seq(words: &[String], seq: &[&str]) -> bool {
         .windows(seq.len())
         .any(|w| w.iter().zip(seq).all(|(a, b)| a == b))
 }
+
+/// A comparison with a national ambition after a local target.
+pub(super) static BESIDE_NATIONAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[,;(]\s*(?:compared\s+(?:with|to)|against|alongside|beside|above|below)\s+(?:the\s+)?[^,;()]{0,40}?\b(?:national|nhs\s+england(?:'s|’s)?|long\s+term\s+plan(?:'s|’s)?|government(?:'s|’s)?)\b")
+        .expect("beside national pattern")
+});

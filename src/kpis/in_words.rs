@@ -217,6 +217,12 @@ pub(super) static MEANS: LazyLock<Regex> = LazyLock::new(|| {
         .expect("means pattern")
 });
 
+/// "with an interim milestone of 9.0 days": a second goal, not a means.
+pub(super) static WITH_GOAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^with\s+(?:a|an|the)\s+(?:[\p{L}-]+\s+)?(?:milestone|target|ambition|goal|trajectory|aim)s?\b")
+        .expect("with goal pattern")
+});
+
 /// Where one commitment ends and the next begins inside a sentence.
 pub(super) static CLAUSE_BREAK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r";|,\s+and\s+|,\s+while\s+").expect("clause break pattern"));
@@ -292,6 +298,7 @@ pub(super) static ZERO: LazyLock<Regex> = LazyLock::new(|| {
           | no\s+deficit
           | close\s+(?:the\s+)?[\p{L}'’\s]*?(?:deficit|gap)
           | clear\s+(?:the|our|its|their)\s+backlog
+          | clear\s+(?:all|every)\s+(?:the\s+)?(?:waits?|waiting\s+lists?|backlogs?)\b
           | no\s+(?:one|child|children|patient|patients|person|people|family|families|adult|adults|resident|residents|never\s+events|[\p{L}-]+\s+(?:will|takes?|waits?|should|is|are|longer|more|over))
           | none\b
         )",

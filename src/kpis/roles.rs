@@ -437,16 +437,20 @@ pub(super) fn role_of(
     {
         return (Role::Skip, false);
     }
+    // A second sum spent on a thing: "spend £14.5m on …, and £2.2m on backlog
+    // maintenance".
+    if n.unit == "£" && prev1 == "and" && first_after == "on" {
+        return (Role::Skip, false);
+    }
     // A restatement: "£48.5m, equivalent to 4.1% of our allocation".
     if prev1 == "to" && matches!(prev2, "equivalent" | "equal" | "equates") {
         return (Role::Skip, false);
     }
-    // "the council's target is 85%", "our ambition is 70%".
-    if matches!(prev1, "is" | "of" | "be")
-        && matches!(
-            prev2,
-            "target" | "ambition" | "aim" | "goal" | "trajectory" | "milestone"
-        )
+    // "the council's target is 85%", "our ambition is 70%", and with the goal named
+    // further back: "the local ambition set in our joint forward plan is 85%", "the
+    // target for 2025/26 is 80%".
+    if matches!(prev1, "is" | "of" | "be") && GOAL_WORDS.contains(&prev2)
+        || matches!(prev1, "is" | "be") && goal_before_is(text, n.start)
     {
         return (Role::Target, false);
     }
@@ -569,7 +573,7 @@ pub(super) static STARTING_FIGURE: LazyLock<Regex> = LazyLock::new(|| {
 /// 2023/24)".
 pub(super) static BRACKETED_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^\s*(?:of\s+[^()]{0,40}?\s+)?(?:in|for)\s+[^()]{0,20}?(?:19|20)\d{2}(?:/\d{2})?\s*\)",
+        r"^\s*(?:of\s+[^()]{0,40}?\s+)?(?:in|for|at|as\s+at)\s+[^()]{0,20}?(?:19|20)\d{2}(?:/\d{2})?\s*\)",
     )
     .expect("bracketed year pattern")
 });
@@ -585,3 +589,45 @@ pub(super) fn compared_in_words(before: &str) -> bool {
 pub(super) static AS_MANY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?:twice|half)\s+as\s+(?:many|much)\b").expect("as many pattern")
 });
+
+const GOAL_WORDS: [&str; 6] = [
+    "target",
+    "ambition",
+    "aim",
+    "goal",
+    "trajectory",
+    "milestone",
+];
+
+/// A goal word a few words before "is": the subject of the clause is the goal, with a
+/// qualifier between ("the local ambition set in our plan is"). The qualifier stops at
+/// a verb, a conjunction or a bracket, so "people who met the target is" is not read.
+fn goal_before_is(text: &str, at: usize) -> bool {
+    words_before(text, at, 10)
+        .iter()
+        .skip(1)
+        .take_while(|w| {
+            !matches!(
+                w.as_str(),
+                "is" | "was"
+                    | "were"
+                    | "are"
+                    | "has"
+                    | "have"
+                    | "had"
+                    | "will"
+                    | "and"
+                    | "that"
+                    | "which"
+                    | "who"
+                    | "than"
+                    | "meeting"
+                    | "met"
+                    | "against"
+                    | ":"
+                    | "("
+                    | ")"
+            )
+        })
+        .any(|w| GOAL_WORDS.contains(&w.as_str()))
+}

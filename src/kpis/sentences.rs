@@ -38,6 +38,11 @@ pub(super) fn sentence_targets(sentence: &str, carried: Option<&str>) -> Vec<Tar
     if reports_national(sentence) {
         return Vec::new();
     }
+    // "… to 62% by 2028, compared with the national ambition of 75% by 2028": the
+    // local target stands; the national one it is set beside is left out.
+    if let Some(m) = BESIDE_NATIONAL.find(&lower) {
+        return sentence_targets(&sentence[..m.start()], carried);
+    }
     // A measure tracked without a target: "we will track loneliness (7.8% in the 2023
     // survey) but have not set a target for it".
     if NO_TARGET.is_match(&lower) && !BY_DATE.is_match(sentence) {
@@ -186,12 +191,24 @@ pub(super) fn sentence_targets(sentence: &str, carried: Option<&str>) -> Vec<Tar
             // "from October 2024 at least 85% …": a standard that starts in a month. A
             // year after "from" is a baseline ("by 20% from 2019/20"), and a month
             // before a count or a sum starts a service ("59 services from April 2025").
+            // So does a share with its first year and nothing after ("97% from
+            // 2025/26" in a KPI list), where a change from a year ("by 20% from
+            // 2019/20") counts from it.
             ["from", ..]
                 if is_month(&d.value)
                     && (after.get(1).is_some_and(|a2| {
                         matches!((a1, a2.as_str()), ("at", "least") | ("no", _))
                     }) || (a1.is_empty()
-                        && numbers.iter().any(|n| n.unit == "%" && n.end <= d.start))) =>
+                        && numbers.iter().any(|n| n.unit == "%" && n.end <= d.start)))
+                    || a1.is_empty()
+                        && prev_number.is_some_and(|(ni, n)| {
+                            n.unit == "%"
+                                && roles[ni] != Role::Baseline
+                                && sentence[n.end..d.start].trim() == "from"
+                                && words_before(sentence, n.start, 1)
+                                    .first()
+                                    .is_none_or(|w| w != "by")
+                        }) =>
             {
                 strong = true;
                 anchors.push((d.start, Anchor::Date(di)));
@@ -334,6 +351,30 @@ pub(super) fn sentence_targets(sentence: &str, carried: Option<&str>) -> Vec<Tar
             roles[i] = Role::Skip;
         }
     }
+    // "rise by 3 percentage points each year, from 41% … to 53% by 2028/29": the
+    // yearly step of a change whose end is given is how it gets there (a level held
+    // each year, "at or above 67% each year", is a target of its own).
+    let has_end = (0..numbers.len()).any(|j| {
+        roles[j] == Role::Target
+            && words_before(sentence, numbers[j].start, 1)
+                .first()
+                .is_some_and(|w| w == "to")
+    });
+    for (i, n) in numbers.iter().enumerate() {
+        let step = match words_after(sentence, n.end, 3).as_slice() {
+            [a, b, ..] if matches!(a.as_str(), "each" | "a" | "per" | "every") => {
+                matches!(b.as_str(), "year" | "month" | "quarter")
+            }
+            [a, ..] => a == "annually",
+            _ => false,
+        };
+        let by = words_before(sentence, n.start, 1)
+            .first()
+            .is_some_and(|w| w == "by");
+        if has_end && step && by && roles[i] == Role::Target {
+            roles[i] = Role::Skip;
+        }
+    }
     // Where a clause marks its target ("to 24%", "by 25%"), the numbers around it that
     // nothing marks are context ("through 64 nurseries", "23 sports clubs"), unless a
     // date follows them closely ("78% by March 2025"); and what comes after a word of
@@ -344,7 +385,7 @@ pub(super) fn sentence_targets(sentence: &str, carried: Option<&str>) -> Vec<Tar
         let means_at = MEANS
             .find_iter(&lower[numbers[first].end..])
             .map(|m| numbers[first].end + m.start())
-            .find(|&at| !STANDARD_KEPT.is_match(&lower[..at]))
+            .find(|&at| !STANDARD_KEPT.is_match(&lower[..at]) && !WITH_GOAL.is_match(&lower[at..]))
             .unwrap_or(usize::MAX);
         let means_end = (means_at < lower.len())
             .then(|| NEXT_COMMITMENT.find_at(&lower, means_at))

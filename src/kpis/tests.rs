@@ -642,6 +642,90 @@ fn comparisons_ranges_of_months_and_rounds_of_a_programme_are_read_as_a_reader_w
 }
 
 #[test]
+fn plan_years_pdf_bullets_goals_named_further_back_and_national_comparisons() {
+    let row = |v: f64, unit: &str, date: &str, base: Option<f64>| {
+        (v, unit.to_string(), date.to_string(), base)
+    };
+    let found = |t: &str| {
+        extract(t)
+            .into_iter()
+            .map(|t| (t.target_value, t.unit, t.target_date, t.baseline_value))
+            .collect::<Vec<_>>()
+    };
+    // Numbered plan years.
+    assert_eq!(
+        found("Community beds\nYear 1 (2026/27): 40 step-down beds\nYear 2 (2027/28): 55 beds"),
+        [
+            row(40.0, "step-down", "2026/27", None),
+            row(55.0, "beds", "2027/28", None)
+        ]
+    );
+    assert_eq!(found("Year 1 (2023/24): we trained 60 volunteers."), []);
+    // Word's bullets as PDF extractors give them.
+    for bullet in ["o", "\u{F0B7}", "■"] {
+        let text = format!("By March 2028 we will:\n{bullet} cut falls admissions by 15%");
+        assert_eq!(
+            found(&text),
+            [row(15.0, "% reduction", "2028-03", None)],
+            "{text:?}"
+        );
+    }
+    // The goal named a few words before "is".
+    assert_eq!(
+        found("The stretch ambition agreed in our five-year plan is 90% by 2029/30."),
+        [row(90.0, "%", "2029/30", None)]
+    );
+    assert_eq!(
+        found("The trajectory signed off by the board is 14% by Q2 2026/27 and 10% by March 2027."),
+        [
+            row(14.0, "%", "Q2 2026/27", None),
+            row(10.0, "%", "2027-03", None)
+        ]
+    );
+    assert_eq!(
+        found("The share of practices that met the target is 64% in 2024."),
+        []
+    );
+    // A second goal after "with a", not a means.
+    assert_eq!(
+        found("Delayed discharges will fall to 30 a day by 2028, with an interim target of 45 by 2026."),
+        [
+            row(30.0, "day", "2028", None),
+            row(45.0, "", "2026", None)
+        ]
+    );
+    // "clear all waits", a starting level in brackets "at" a month, a share "from" a year.
+    assert_eq!(
+        found("We will clear all waits of over 40 weeks by June 2026."),
+        [row(0.0, "", "2026-06", None)]
+    );
+    assert_eq!(
+        found("We will bring 65-week waits down to 150 by March 2027 (820 at March 2026)."),
+        [row(150.0, "", "2027-03", Some(820.0))]
+    );
+    assert_eq!(
+        found("Indicators:\nCarers offered a health check     90% from 2026/27"),
+        [row(90.0, "%", "2026/27", None)]
+    );
+    assert_eq!(found("We will reduce waste by 20% from 2019/20."), []);
+    // A local target set beside a national one: the local one only.
+    assert_eq!(
+        found("Uptake in our Core20 wards will rise from 38% to 50% by 2028, compared with the national ambition of 60% by 2028."),
+        [row(50.0, "%", "2028", Some(38.0))]
+    );
+    // A yearly step to a given end is how, not what; a level held each year is a target.
+    assert_eq!(
+        found("Screening coverage will grow by 2 percentage points a year, from 60% in 2025 to 68% by 2029."),
+        [row(68.0, "%", "2029", Some(60.0))]
+    );
+    // A second sum spent on a thing.
+    assert_eq!(
+        found("We will spend £3.1m in 2026/27 on the new hub, and £0.8m on roof repairs."),
+        []
+    );
+}
+
+#[test]
 fn indicators_name_what_is_measured_not_who_acts() {
     let cases = [
         (
@@ -701,9 +785,9 @@ fn written_target_sentences() {
         check_written(name, 0.9);
     }
     // Trajectories over years, performance reports and PDF layouts: 0.70 / 0.89 before
-    // the rules saw them; the general mends since are not enough for the 0.90 bar, so
-    // the test holds what was reached (corpus/kpis/README.md lists the misses).
-    check_written("targets_writer10.jsonl", 0.75);
+    // the rules saw them, 0.90 / 0.97 after two sessions of general mends; the test
+    // holds a little under what was reached (corpus/kpis/README.md lists the misses).
+    check_written("targets_writer10.jsonl", 0.85);
 }
 
 fn check_written(name: &str, bar: f64) {

@@ -232,6 +232,9 @@ fn target_text() -> impl Strategy<Value = String> {
             "nine out of ten", "Plan | ", "Actual 2024/25 | ", "as in 2025", "(64% in 2024)",
             "The plan is to ", "Our goals for 2030\n", "half as many", "when the count found",
             "Our trajectory is:\n", "March 2026      ",
+            "\nYear 1 (2025/26): ", "\no ", "\n\u{F0B7} ", ", compared with the national ambition of ",
+            "with an interim milestone of ", " at March 2025)", "% from 2025/26", " percentage points each year",
+            "and £2m on ", "clear all waits of over ", "ambition set in our plan is ",
         ])
         .prop_map(String::from),
         1 => "\\PC{1,6}",
