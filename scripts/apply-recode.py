@@ -12,7 +12,10 @@ any passage was coded.
 Rounds:
   session 6: coder_a / coder_b, the four group A labels of the first six batches;
   session 7: anchor_wider_a / anchor_wider_b, wider_determinants of every passage
-             labelled anchor_roles, under the ruling on anchor recruitment.
+             labelled anchor_roles, under the ruling on anchor recruitment;
+  session 21: rulings_s21_a / rulings_s21_b, the four group A labels of the first
+             seventeen batches' passages within reach of the codebook's "Rulings for
+             real plan text", and random controls.
 
 Run scripts/split-corpus.py afterwards to carry the labels into train/dev/test (the
 split of every passage stays where it was). Running this twice changes nothing more;
@@ -32,6 +35,7 @@ CORE = ["wider_determinants", "behaviours", "access", "anchor_roles"]
 ROUNDS = [
     ("session 6", "coder_a", "coder_b", CORE),
     ("session 7", "anchor_wider_a", "anchor_wider_b", ["wider_determinants"]),
+    ("session 21", "rulings_s21_a", "rulings_s21_b", CORE),
 ]
 
 
