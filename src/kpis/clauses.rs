@@ -27,7 +27,8 @@ pub(super) fn clauses(text: &str) -> Vec<Clause> {
     // ("March 2026      62%"), where elsewhere they would be results.
     let mut trajectory = false;
     let text = rejoin(text);
-    for line in text.lines() {
+    let plan_years = plan_year_lines(&text);
+    for (number, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() {
             // Rows of a table read from a PDF come a blank line apart: a header holds
@@ -44,9 +45,12 @@ pub(super) fn clauses(text: &str) -> Vec<Clause> {
             }
             // "Year 2 (2026/27): 230 beds": a plan's year, numbered, and what it
             // reaches by then.
-            if let Some(c) = PLAN_YEAR.captures(line) {
+            if let Some(c) = PLAN_YEAR
+                .captures(line)
+                .filter(|_| plan_years.contains(&number))
+            {
                 out.extend(
-                    text_clauses(&format!("{} by {}", &c[2], &c[1]), None)
+                    text_clauses(&format!("{} by {}", &c[3], &c[2]), None)
                         .into_iter()
                         .map(|c| match c {
                             Clause::Text(t, _) => Clause::Text(t, Some(line.to_string())),
@@ -499,8 +503,71 @@ pub(super) fn inline_rows(sentence: &str) -> Option<Vec<Vec<String>>> {
     Some(rows)
 }
 
+/// The lines of a plan's numbered years that set what each year reaches: a run of two
+/// or more "Year N (DATE): value" lines numbered 1, 2, … in order, under a heading that
+/// does not look back, each without a result in it. School year groups ("Year 6
+/// (2023/24): 37.8% overweight") and results under "What we achieved" are not.
+pub(super) fn plan_year_lines(text: &str) -> std::collections::HashSet<usize> {
+    let lines: Vec<(usize, &str)> = text
+        .lines()
+        .map(str::trim)
+        .enumerate()
+        .filter(|(_, l)| !l.is_empty())
+        .collect();
+    let year_of_plan = |line: &str| {
+        PLAN_YEAR
+            .captures(line)
+            .and_then(|c| c[1].parse::<usize>().ok())
+    };
+    let mut out = std::collections::HashSet::new();
+    let mut k = 0;
+    while k < lines.len() {
+        if year_of_plan(lines[k].1) != Some(1) {
+            k += 1;
+            continue;
+        }
+        let mut end = k + 1;
+        while end < lines.len() && year_of_plan(lines[end].1) == Some(end - k + 1) {
+            end += 1;
+        }
+        let heading = k.checked_sub(1).map_or("", |h| lines[h].1);
+        let lower_heading = heading.to_ascii_lowercase();
+        let backward = looks_back(heading)
+            || ["review", "so far", "to date"]
+                .iter()
+                .any(|w| lower_heading.contains(w));
+        if end - k >= 2 && !backward {
+            for &(number, line) in &lines[k..end] {
+                let w = words(line);
+                // "4 hubs opened", "(actual 76%)": a result, not a year's goal.
+                if !is_past(&w) && !has_any(&w, &PLAN_YEAR_RESULTS) {
+                    out.insert(number);
+                }
+            }
+        }
+        k = end;
+    }
+    out
+}
+
+const PLAN_YEAR_RESULTS: [&str; 13] = [
+    "actual",
+    "missed",
+    "achieved",
+    "met",
+    "received",
+    "target",
+    "opened",
+    "completed",
+    "delivered",
+    "trained",
+    "supported",
+    "recruited",
+    "launched",
+];
+
 pub(super) static PLAN_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^year\s+\d{1,2}\s*\(\s*((?:19|20)\d{2}(?:/\d{2})?)\s*\)\s*:\s*((?:at\s+least\s+|up\s+to\s+|no\s+more\s+than\s+)?£?\d.*?)\.?$")
+    Regex::new(r"(?i)^year\s+(\d{1,2})\s*\(\s*((?:19|20)\d{2}(?:/\d{2})?)\s*\)\s*:\s*((?:at\s+least\s+|up\s+to\s+|no\s+more\s+than\s+)?£?\d[^.]*?)\.?$")
         .expect("plan year pattern")
 });
 
@@ -607,9 +674,10 @@ pub(super) static BULLET_LINE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("bullet line pattern")
 });
 
+/// Bullets inside a line. (The glyphs only PDF extractors give stay at line starts:
+/// inside a line "►" and "✓" are arrows and ticks.)
 pub(super) static BULLET: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\s*[•●▪◦■□➢►✓\u{F0A7}\u{F0B7}\u{F0D8}]\s*|^\s*[-–*]\s+|\s[-–]\s+(?:[A-Z])")
-        .expect("bullet pattern")
+    Regex::new(r"\s*[•●▪◦]\s*|^\s*[-–*]\s+|\s[-–]\s+(?:[A-Z])").expect("bullet pattern")
 });
 
 /// Sentences, split after `.`, `!`, `?` before a capital, a bullet or a digit, and

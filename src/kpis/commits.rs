@@ -119,8 +119,8 @@ pub(super) const PARTICIPLES: [&str; 11] = [
 pub(super) fn reports_national(sentence: &str) -> bool {
     let lower = sentence.to_ascii_lowercase();
     // A local target set beside a national one reports only if its own part does.
-    if let Some(m) = BESIDE_NATIONAL.find(&lower) {
-        return reports_national(&sentence[..m.start()]);
+    if let Some(local) = without_national_comparison(sentence) {
+        return reports_national(&local);
     }
     let words = words(sentence);
     // A clause that starts with a verb adopts it: "Halve smoking … and reach the
@@ -242,8 +242,28 @@ pub(super) fn contains_seq(words: &[String], seq: &[&str]) -> bool {
         .any(|w| w.iter().zip(seq).all(|(a, b)| a == b))
 }
 
-/// A comparison with a national ambition after a local target.
+/// The sentence without the comparison with a national figure that it sets its own
+/// target beside: "We will reach 70% (against the national ambition of 75%) by March
+/// 2027" is "We will reach 70% by March 2027". The comparison runs to the next comma,
+/// semicolon, colon or closing bracket; `None` when there is none.
+pub(super) fn without_national_comparison(sentence: &str) -> Option<String> {
+    let lower = sentence.to_ascii_lowercase();
+    let m = BESIDE_NATIONAL.find(&lower)?;
+    let opened = &lower[m.start()..m.start() + 1];
+    let rest = &lower[m.end()..];
+    let end = match rest.find([',', ';', ':', ')']) {
+        // A bracket goes with its closing one; a comma's clause leaves the next comma.
+        Some(k) if opened == "(" && rest[k..].starts_with(')') => m.end() + k + 1,
+        Some(k) => m.end() + k,
+        None => sentence.len(),
+    };
+    Some(format!("{}{}", &sentence[..m.start()], &sentence[end..]))
+}
+
+/// A comparison with a national figure after a local one, with no number of its own
+/// between the comparison word and the national body ("compared with 68% in 2024/25
+/// and a national average" compares with a local figure first).
 pub(super) static BESIDE_NATIONAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[,;(]\s*(?:compared\s+(?:with|to)|against|alongside|beside|above|below)\s+(?:the\s+)?[^,;()]{0,40}?\b(?:national|nhs\s+england(?:'s|’s)?|long\s+term\s+plan(?:'s|’s)?|government(?:'s|’s)?)\b")
+    Regex::new(r"[,;(]\s*(?:compared\s+(?:with|to)|against|alongside|beside|above|below)\s+(?:the\s+)?[^,;()\d]{0,40}?\b(?:national|nhs\s+england(?:'s|’s)?|long\s+term\s+plan(?:'s|’s)?|government(?:'s|’s)?)\b")
         .expect("beside national pattern")
 });

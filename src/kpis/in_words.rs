@@ -219,7 +219,7 @@ pub(super) static MEANS: LazyLock<Regex> = LazyLock::new(|| {
 
 /// "with an interim milestone of 9.0 days": a second goal, not a means.
 pub(super) static WITH_GOAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^with\s+(?:a|an|the)\s+(?:[\p{L}-]+\s+)?(?:milestone|target|ambition|goal|trajectory|aim)s?\b")
+    Regex::new(r"^with\s+(?:a|an|the|our)\s+(?:(?:interim|local|new|stretch|further|second|final|revised|annual|own|first)\s+)?(?:milestone|target|ambition|goal|trajectory|aim)s?\b")
         .expect("with goal pattern")
 });
 

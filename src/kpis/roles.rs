@@ -437,11 +437,6 @@ pub(super) fn role_of(
     {
         return (Role::Skip, false);
     }
-    // A second sum spent on a thing: "spend £14.5m on …, and £2.2m on backlog
-    // maintenance".
-    if n.unit == "£" && prev1 == "and" && first_after == "on" {
-        return (Role::Skip, false);
-    }
     // A restatement: "£48.5m, equivalent to 4.1% of our allocation".
     if prev1 == "to" && matches!(prev2, "equivalent" | "equal" | "equates") {
         return (Role::Skip, false);
@@ -599,35 +594,61 @@ const GOAL_WORDS: [&str; 6] = [
     "milestone",
 ];
 
-/// A goal word a few words before "is": the subject of the clause is the goal, with a
-/// qualifier between ("the local ambition set in our plan is"). The qualifier stops at
-/// a verb, a conjunction or a bracket, so "people who met the target is" is not read.
+/// A goal word a few words before "is" that heads the clause's subject, with a
+/// qualifier between ("the local ambition set in our plan is", "our goal for the next
+/// five years is"). The subject opens the clause and the qualifier starts with a
+/// participle or a preposition, so "performance against the target in 2024/25 is" and
+/// "the target group in 2025/26 is" are statistics, and the qualifier stops at a verb,
+/// a conjunction or a bracket ("people who met the target is").
 fn goal_before_is(text: &str, at: usize) -> bool {
-    words_before(text, at, 10)
-        .iter()
-        .skip(1)
-        .take_while(|w| {
-            !matches!(
-                w.as_str(),
-                "is" | "was"
-                    | "were"
-                    | "are"
-                    | "has"
-                    | "have"
-                    | "had"
-                    | "will"
-                    | "and"
-                    | "that"
-                    | "which"
-                    | "who"
-                    | "than"
-                    | "meeting"
-                    | "met"
-                    | "against"
-                    | ":"
-                    | "("
-                    | ")"
-            )
-        })
-        .any(|w| GOAL_WORDS.contains(&w.as_str()))
+    let found: Vec<(usize, String)> = WORD
+        .find_iter(&text[..at])
+        .map(|m| (m.start(), m.as_str().to_ascii_lowercase()))
+        .collect();
+    // The words before "is", nearest first, up to a stop.
+    let Some(last) = found.len().checked_sub(1) else {
+        return false;
+    };
+    let Some(goal) = (last.saturating_sub(12)..last)
+        .rev()
+        .take_while(|&k| !QUALIFIER_STOPS.contains(&found[k].1.as_str()))
+        .find(|&k| GOAL_WORDS.contains(&found[k].1.as_str()))
+    else {
+        return false;
+    };
+    // "ambition set in …", "goal for …", not "target group", "target areas".
+    if goal + 1 < last && !QUALIFIER_STARTS.contains(&found[goal + 1].1.as_str()) {
+        return false;
+    }
+    // "The local ambition", "and the recovery trajectory": the subject opens the clause,
+    // with at most three words before the goal word and no preposition among them.
+    let mut first = goal;
+    while first > 0
+        && goal - first < 3
+        && !SUBJECT_STOPS.contains(&found[first - 1].1.as_str())
+        && found[first - 1].1.chars().all(char::is_alphabetic)
+    {
+        first -= 1;
+    }
+    let before = text[..found[first].0].trim_end();
+    let lower = before.to_ascii_lowercase();
+    before.is_empty()
+        || before.ends_with([',', ';', ':', '(', '.', '\n'])
+        || [" and", " but", " while"]
+            .iter()
+            .any(|w| lower.ends_with(w))
 }
+
+const QUALIFIER_STOPS: [&str; 18] = [
+    "is", "was", "were", "are", "has", "have", "had", "will", "and", "that", "which", "who",
+    "than", "meeting", "met", "against", "(", ")",
+];
+const QUALIFIER_STARTS: [&str; 14] = [
+    "set", "agreed", "signed", "adopted", "in", "for", "of", "from", "within", "under", "at", "by",
+    "we", "to",
+];
+/// Words that end the words in front of a subject: "performance against the target".
+const SUBJECT_STOPS: [&str; 20] = [
+    "against", "of", "within", "under", "for", "on", "in", "at", "to", "from", "with", "by",
+    "among", "meeting", "met", "is", "was", "are", "were", "than",
+];

@@ -39,9 +39,10 @@ pub(super) fn sentence_targets(sentence: &str, carried: Option<&str>) -> Vec<Tar
         return Vec::new();
     }
     // "… to 62% by 2028, compared with the national ambition of 75% by 2028": the
-    // local target stands; the national one it is set beside is left out.
-    if let Some(m) = BESIDE_NATIONAL.find(&lower) {
-        return sentence_targets(&sentence[..m.start()], carried);
+    // local target stands; the national figure it is set beside is left out, and what
+    // follows the comparison is read on.
+    if let Some(local) = without_national_comparison(sentence) {
+        return sentence_targets(&local, carried);
     }
     // A measure tracked without a target: "we will track loneliness (7.8% in the 2023
     // survey) but have not set a target for it".
@@ -192,8 +193,8 @@ pub(super) fn sentence_targets(sentence: &str, carried: Option<&str>) -> Vec<Tar
             // year after "from" is a baseline ("by 20% from 2019/20"), and a month
             // before a count or a sum starts a service ("59 services from April 2025").
             // So does a share with its first year and nothing after ("97% from
-            // 2025/26" in a KPI list), where a change from a year ("by 20% from
-            // 2019/20") counts from it.
+            // 2025/26" in a KPI list, "at 95% from 2026/27"), where a change from a
+            // year ("by 20% from 2019/20", "down 12% from 2022/23") counts from it.
             ["from", ..]
                 if is_month(&d.value)
                     && (after.get(1).is_some_and(|a2| {
@@ -201,13 +202,15 @@ pub(super) fn sentence_targets(sentence: &str, carried: Option<&str>) -> Vec<Tar
                     }) || (a1.is_empty()
                         && numbers.iter().any(|n| n.unit == "%" && n.end <= d.start)))
                     || a1.is_empty()
+                        && !has_any(&all_words, &CHANGE_WORDS)
                         && prev_number.is_some_and(|(ni, n)| {
                             n.unit == "%"
                                 && roles[ni] != Role::Baseline
                                 && sentence[n.end..d.start].trim() == "from"
-                                && words_before(sentence, n.start, 1)
-                                    .first()
-                                    .is_none_or(|w| w != "by")
+                                && (cell_start(sentence, n.start)
+                                    || words_before(sentence, n.start, 1).first().is_none_or(|w| {
+                                        matches!(w.as_str(), "at" | "be" | "is" | "to" | "least")
+                                    }))
                         }) =>
             {
                 strong = true;
@@ -352,14 +355,9 @@ pub(super) fn sentence_targets(sentence: &str, carried: Option<&str>) -> Vec<Tar
         }
     }
     // "rise by 3 percentage points each year, from 41% … to 53% by 2028/29": the
-    // yearly step of a change whose end is given is how it gets there (a level held
-    // each year, "at or above 67% each year", is a target of its own).
-    let has_end = (0..numbers.len()).any(|j| {
-        roles[j] == Role::Target
-            && words_before(sentence, numbers[j].start, 1)
-                .first()
-                .is_some_and(|w| w == "to")
-    });
+    // yearly step of a change whose start and end are given in the same clause is how
+    // it gets there (a level held each year, "at or above 67% each year", is a target
+    // of its own, and so is a step beside another measure's end).
     for (i, n) in numbers.iter().enumerate() {
         let step = match words_after(sentence, n.end, 3).as_slice() {
             [a, b, ..] if matches!(a.as_str(), "each" | "a" | "per" | "every") => {
@@ -371,7 +369,7 @@ pub(super) fn sentence_targets(sentence: &str, carried: Option<&str>) -> Vec<Tar
         let by = words_before(sentence, n.start, 1)
             .first()
             .is_some_and(|w| w == "by");
-        if has_end && step && by && roles[i] == Role::Target {
+        if from_to[i] && step && by && roles[i] == Role::Target {
             roles[i] = Role::Skip;
         }
     }
@@ -759,4 +757,37 @@ pub(super) fn direction_in(text: &str) -> Option<Direction> {
     } else {
         None
     }
+}
+
+/// Words of a change: a share "from" a year after one of them is counted from that year.
+const CHANGE_WORDS: [&str; 22] = [
+    "cut",
+    "cuts",
+    "reduce",
+    "reduced",
+    "reduction",
+    "fall",
+    "falls",
+    "fallen",
+    "fell",
+    "down",
+    "up",
+    "further",
+    "rise",
+    "rises",
+    "rose",
+    "risen",
+    "increase",
+    "increased",
+    "decrease",
+    "lower",
+    "below",
+    "above",
+];
+
+/// Whether byte `at` starts a cell of a table laid out with tabs, runs of spaces or bars.
+fn cell_start(sentence: &str, at: usize) -> bool {
+    let before = &sentence[..at];
+    let trimmed = before.trim_end_matches([' ', '\t']);
+    trimmed.is_empty() || trimmed.ends_with('|') || before.ends_with("  ") || before.ends_with('\t')
 }

@@ -713,15 +713,51 @@ fn plan_years_pdf_bullets_goals_named_further_back_and_national_comparisons() {
         found("Uptake in our Core20 wards will rise from 38% to 50% by 2028, compared with the national ambition of 60% by 2028."),
         [row(50.0, "%", "2028", Some(38.0))]
     );
-    // A yearly step to a given end is how, not what; a level held each year is a target.
+    // A yearly step to a given start and end is how, not what.
     assert_eq!(
         found("Screening coverage will grow by 2 percentage points a year, from 60% in 2025 to 68% by 2029."),
         [row(68.0, "%", "2029", Some(60.0))]
     );
-    // A second sum spent on a thing.
+    // The review's misfires of the rules above, each now read as a reader would.
+    for context in [
+        "Year 6 (2023/24): 34.1% of children measured overweight or obese",
+        "Highlights\nYear 1 (2023/24): 4 hubs opened\nYear 2 (2024/25): 7 hubs opened",
+        "What we achieved\nYear 1 (2023/24): 4 hubs\nYear 2 (2024/25): 7 hubs",
+        "Our performance against the ambition in 2024/25 is 88%.",
+        "The target population in 2025/26 is 3,200 adults aged 40 to 74.",
+        "Obesity in children has fallen to 19% from 2019/20.",
+    ] {
+        assert_eq!(found(context), [], "{context}");
+    }
     assert_eq!(
-        found("We will spend £3.1m in 2026/27 on the new hub, and £0.8m on roof repairs."),
-        []
+        found("We will reach 72% (against the national ambition of 80%) by March 2028."),
+        [row(72.0, "%", "2028-03", None)]
+    );
+    assert_eq!(
+        found("Uptake will reach 64% by 2027, compared with the national ambition of 80% by 2028, and 70% by 2029."),
+        [row(64.0, "%", "2027", None), row(70.0, "%", "2029", None)]
+    );
+    assert_eq!(
+        found("We will cut falls by 4% a year to 2029 and raise flu uptake to 75% by 2029."),
+        [
+            row(4.0, "% reduction", "2029", None),
+            row(75.0, "%", "2029", None)
+        ]
+    );
+    assert_eq!(
+        found("We will save £2m on agency spend by 2026 and £1m on prescribing by 2027."),
+        [
+            row(2_000_000.0, "£", "2026", None),
+            row(1_000_000.0, "£", "2027", None)
+        ]
+    );
+    assert_eq!(
+        found("Flu uptake 71% in 2024/25 ✓ and we will reach 80% by 2026/27."),
+        [row(80.0, "%", "2026/27", Some(71.0))]
+    );
+    assert_eq!(
+        found("We will cut smoking to 9% by 2029 with the national target of 5% by 2030 in mind."),
+        [row(9.0, "%", "2029", None)]
     );
 }
 
