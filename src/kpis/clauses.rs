@@ -723,16 +723,24 @@ pub(super) fn single_capital_before(text: &str, i: usize) -> bool {
 /// A header row: its cells after the first name periods and carry no values
 /// ("Indicator | 2023/24 | 2025/26 ambition", "Indicator | Baseline | Ambition 2028").
 pub(super) fn is_header(cells: &[String]) -> bool {
+    // Dates as `dates` finds them, so "Mar-25" and "Baseline (Mar-24)" are periods too.
+    let undated = |c: &str| {
+        let mut rest = c.to_string();
+        for d in dates(c).iter().rev() {
+            rest.replace_range(d.start..d.end, " ");
+        }
+        rest
+    };
     let labels_only = cells[1..]
         .iter()
-        .all(|c| !c.contains(':') && numbers(&DATE.replace_all(c, "")).is_empty());
+        .all(|c| !c.contains(':') && numbers(&undated(c)).is_empty());
     // "Outcome | Baseline | Ambition | By": the dates are in a column of their own.
     let dated_column = date_column(cells).is_some()
         && cells[1..].iter().any(|c| {
             let c = c.to_ascii_lowercase();
             AHEAD_LABELS.iter().any(|w| c.contains(w))
         });
-    labels_only && (cells[1..].iter().any(|c| DATE.is_match(c)) || dated_column)
+    labels_only && (cells[1..].iter().any(|c| !dates(c).is_empty()) || dated_column)
 }
 
 /// Words in a column's label that make its values targets.

@@ -160,8 +160,16 @@ pub(super) fn table_row(cells: &[String], header: Option<&[String]>) -> Vec<Targ
                 .filter(|u| !u.is_empty())
         })
         .unwrap_or_default();
+    // "Dec-24 plan | Dec-24 actual | Mar-25 target": a period with its actual is
+    // reported; its plan is no target any more.
+    let reported = |c: &Cell| {
+        c.date.is_some()
+            && parsed.iter().any(|o| {
+                o.date == c.date && ["actual", "outturn"].iter().any(|w| o.label.contains(w))
+            })
+    };
     for (i, c) in parsed.iter().enumerate() {
-        if Some(i) == base || (labelled && !is_target(&c.label)) {
+        if Some(i) == base || (labelled && !is_target(&c.label)) || reported(c) {
             continue;
         }
         let Some((value, unit)) = &c.value else {

@@ -759,6 +759,18 @@ fn plan_years_pdf_bullets_goals_named_further_back_and_national_comparisons() {
         found("We will cut smoking to 9% by 2029 with the national target of 5% by 2030 in mind."),
         [row(9.0, "%", "2029", None)]
     );
+    // Header periods written "Mar-26", and a period's plan beside its actual.
+    assert_eq!(
+        found("Measure                 Baseline (Sep-24)   Sep-25   Sep-26\nFlu uptake in staff     61%                 66%      72%"),
+        [
+            row(66.0, "%", "2025-09", Some(61.0)),
+            row(72.0, "%", "2026-09", Some(61.0))
+        ]
+    );
+    assert_eq!(
+        found("Metric | Jun-25 plan | Jun-25 actual | Mar-26 target\nFlu uptake in staff | 70% | 68% | 75%"),
+        [row(75.0, "%", "2026-03", Some(68.0))]
+    );
 }
 
 #[test]
@@ -817,13 +829,12 @@ fn written_target_sentences() {
         // Other genres again (pledges, dashboards, press items, priority lists): 0.88 /
         // 0.93 before the rules saw them.
         "targets_writer9.jsonl",
+        // Trajectories over years, performance reports and PDF layouts: 0.70 / 0.89
+        // before the rules saw them.
+        "targets_writer10.jsonl",
     ] {
         check_written(name, 0.9);
     }
-    // Trajectories over years, performance reports and PDF layouts: 0.70 / 0.89 before
-    // the rules saw them, 0.90 / 0.97 after two sessions of general mends; the test
-    // holds a little under what was reached (corpus/kpis/README.md lists the misses).
-    check_written("targets_writer10.jsonl", 0.85);
 }
 
 fn check_written(name: &str, bar: f64) {
