@@ -45,18 +45,11 @@ pub(super) fn clauses(text: &str) -> Vec<Clause> {
             }
             // "Year 2 (2026/27): 230 beds": a plan's year, numbered, and what it
             // reaches by then.
-            if let Some(c) = PLAN_YEAR
-                .captures(line)
-                .filter(|_| plan_years.contains(&number))
-            {
-                out.extend(
-                    text_clauses(&format!("{} by {}", &c[3], &c[2]), None)
-                        .into_iter()
-                        .map(|c| match c {
-                            Clause::Text(t, _) => Clause::Text(t, Some(line.to_string())),
-                            row => row,
-                        }),
-                );
+            if let Some(dated) = plan_years.get(&number) {
+                out.extend(text_clauses(dated, None).into_iter().map(|c| match c {
+                    Clause::Text(t, _) => Clause::Text(t, Some(line.to_string())),
+                    row => row,
+                }));
                 continue;
             }
             trajectory = line.ends_with(':')
@@ -506,8 +499,9 @@ pub(super) fn inline_rows(sentence: &str) -> Option<Vec<Vec<String>>> {
 /// The lines of a plan's numbered years that set what each year reaches: a run of two
 /// or more "Year N (DATE): value" lines numbered 1, 2, … in order, under a heading that
 /// does not look back, each without a result in it. School year groups ("Year 6
-/// (2023/24): 37.8% overweight") and results under "What we achieved" are not.
-pub(super) fn plan_year_lines(text: &str) -> std::collections::HashSet<usize> {
+/// (2023/24): 37.8% overweight") and results under "What we achieved" are not. Each
+/// line's number maps to its value with its deadline ("230 beds by 2026/27").
+pub(super) fn plan_year_lines(text: &str) -> std::collections::HashMap<usize, String> {
     let lines: Vec<(usize, &str)> = text
         .lines()
         .map(str::trim)
@@ -519,7 +513,7 @@ pub(super) fn plan_year_lines(text: &str) -> std::collections::HashSet<usize> {
             .captures(line)
             .and_then(|c| c[1].parse::<usize>().ok())
     };
-    let mut out = std::collections::HashSet::new();
+    let mut out = std::collections::HashMap::new();
     let mut k = 0;
     while k < lines.len() {
         if year_of_plan(lines[k].1) != Some(1) {
@@ -541,7 +535,8 @@ pub(super) fn plan_year_lines(text: &str) -> std::collections::HashSet<usize> {
                 let w = words(line);
                 // "4 hubs opened", "(actual 76%)": a result, not a year's goal.
                 if !is_past(&w) && !has_any(&w, &PLAN_YEAR_RESULTS) {
-                    out.insert(number);
+                    let c = PLAN_YEAR.captures(line).expect("a plan year line");
+                    out.insert(number, format!("{} by {}", &c[3], &c[2]));
                 }
             }
         }
